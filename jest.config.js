@@ -4,8 +4,8 @@
 //   test/e2e/*.e2e-spec.ts  start the real service
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const moduleNameMapper = {
-  '^@pulse/(platform|catalog|shoppers|testing)$': '<rootDir>/libs/$1/src',
-  '^@pulse/(platform|catalog|shoppers|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@pulse/(platform|catalog|shoppers|testing|ml|recommendations)$': '<rootDir>/libs/$1/src',
+  '^@pulse/(platform|catalog|shoppers|testing|ml|recommendations)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = { transform, moduleNameMapper, testEnvironment: 'node' };
 

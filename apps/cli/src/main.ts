@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { registerBenchCommand } from './commands/bench.command';
+import { registerEvaluateCommand } from './commands/evaluate.command';
+
+const program = new Command()
+  .name('pulse')
+  .description('Pulse admin, evaluation and benchmark commands')
+  .showHelpAfterError();
+
+registerBenchCommand(program);
+registerEvaluateCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`pulse: ${(error as Error)?.message ?? String(error)}\n`);
+  process.exit(1);
+});
