@@ -94,8 +94,16 @@ export class AggregateActors<State, Command, Event extends DomainEvent> {
     messages: Message<Command>[],
   ): Promise<Settled<Reply<State, Event>>[]> {
     for (let attempt = 0; ; attempt++) {
-      const current = this.cache.get(key) ?? (await this.load(key));
+      const cached = this.cache.get(key);
+      const current = cached ?? (await this.load(key));
       const decided = this.decideAll(current, messages);
+      // A refusal decided on cached state may be wrong if another process has
+      // written since; appends catch that through the expected revision, but a
+      // refusal appends nothing, so check the stream's tail before refusing.
+      if (cached && decided.refusedAny && (await this.hasNewerEvents(key, current.revision))) {
+        this.cache.delete(key);
+        continue;
+      }
       if (decided.toAppend.length === 0) return decided.replies(current.revision, undefined);
       try {
         const expected: ExpectedRevision = current.revision < 0n ? 'no_stream' : current.revision;
@@ -155,7 +163,21 @@ export class AggregateActors<State, Command, Event extends DomainEvent> {
           }
         }
       });
-    return { state, toAppend, replies };
+    const refusedAny = decisions.some((d) => d.kind === 'error');
+    return { state, toAppend, replies, refusedAny };
+  }
+
+  private async hasNewerEvents(key: string, revision: bigint): Promise<boolean> {
+    try {
+      const newer = await this.store.readStream(this.binding.streamId(key), {
+        fromRevision: revision + 1n,
+        maxCount: 1,
+      });
+      return newer.length > 0;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return false;
+      throw error;
+    }
   }
 
   private async load(key: string): Promise<AggregateSnapshot<State>> {

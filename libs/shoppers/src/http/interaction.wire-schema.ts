@@ -11,7 +11,7 @@ const id = (what: string) =>
     .string({ error: `must be a string (${what})` })
     .min(1, 'must not be empty')
     .max(128, 'must be at most 128 characters')
-    .regex(/^[^\s\u0000-\u001f]+$/, 'must not contain spaces or control characters');
+    .regex(/^[^\s\p{Cc}]+$/u, 'must not contain spaces or control characters');
 
 const attribution = z.union(
   [

@@ -1,0 +1,2 @@
+export * from './domain/item.events';
+export * from './domain/item.decider';

@@ -1,0 +1,2 @@
+export * from './domain/shopper.events';
+export * from './domain/shopper.decider';

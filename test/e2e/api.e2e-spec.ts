@@ -1,0 +1,258 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '@pulse/platform/config/pulse-config';
+import { EVENT_STORE, type EventStore } from '@pulse/platform/event-store/event-store.port';
+import { createApp } from '../../apps/api/src/create-app';
+
+// The HTTP surface in-process (Fastify's inject: no sockets), on a fresh
+// embedded store per file. Every client error must be a 4xx naming the
+// problem, and must leave the event log exactly as it was.
+
+const keys = { admin: 'admin-key-0123456789', ingest: 'ingest-key-0123456789', read: 'read-key-0123456789' };
+const auth = (role: keyof typeof keys) => ({ authorization: `Bearer ${keys[role]}` });
+
+const item = {
+  title: 'Trail runner',
+  description: 'Light shoe',
+  categoryPath: ['Shoes', 'Running'],
+  brand: 'Acme',
+  price: 89.5,
+  currency: 'EUR',
+  stock: 4,
+};
+const view = (eventId: string, itemId = 'sku-1', shopperId = 'shopper-1') => ({
+  eventId,
+  type: 'view',
+  shopperId,
+  sessionId: 'session-1',
+  occurredAt: new Date().toISOString(),
+  itemId,
+});
+const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
+
+describe('HTTP API', () => {
+  let app: NestFastifyApplication;
+  let store: EventStore;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pulse-api-'));
+    app = await createApp(
+      loadConfig({
+        PULSE_DATA_DIR: dataDir,
+        PULSE_ADMIN_KEY: keys.admin,
+        PULSE_INGEST_KEY: keys.ingest,
+        PULSE_READ_KEY: keys.read,
+        PULSE_BODY_LIMIT_BYTES: String(256 * 1024),
+        PULSE_LOG_LEVEL: 'error',
+      }),
+    );
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    store = app.get(EVENT_STORE);
+    const put = await app.inject({ method: 'PUT', url: '/v1/items/sku-1', headers: auth('ingest'), payload: item });
+    expect(put.statusCode).toBe(201);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  describe('catalog', () => {
+    it('answers PUT of an unchanged item with 200 and stores nothing', async () => {
+      const before = await store.headPosition();
+      const res = await app.inject({ method: 'PUT', url: '/v1/items/sku-1', headers: auth('ingest'), payload: item });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().position).toBe(before.toString());
+      expect(await store.headPosition()).toBe(before);
+    });
+
+    it('changes price and stock with PATCH and shows them on GET', async () => {
+      const res = await app.inject({
+        method: 'PATCH',
+        url: '/v1/items/sku-2',
+        headers: auth('ingest'),
+        payload: { price: 10 },
+      });
+      expect(res.statusCode).toBe(404);
+      await app.inject({ method: 'PUT', url: '/v1/items/sku-2', headers: auth('ingest'), payload: item });
+      const patched = await app.inject({
+        method: 'PATCH',
+        url: '/v1/items/sku-2',
+        headers: auth('ingest'),
+        payload: { price: 70, stock: 0 },
+      });
+      expect(patched.statusCode).toBe(200);
+      const got = await app.inject({ method: 'GET', url: '/v1/items/sku-2', headers: auth('read') });
+      expect(got.json()).toMatchObject({ id: 'sku-2', price: 70, stock: 0, status: 'active' });
+    });
+
+    it('delists with DELETE; the item stays readable as delisted', async () => {
+      await app.inject({ method: 'PUT', url: '/v1/items/sku-3', headers: auth('ingest'), payload: item });
+      const res = await app.inject({ method: 'DELETE', url: '/v1/items/sku-3', headers: auth('ingest') });
+      expect(res.statusCode).toBe(200);
+      const got = await app.inject({ method: 'GET', url: '/v1/items/sku-3', headers: auth('read') });
+      expect(got.json().status).toBe('delisted');
+    });
+
+    it('imports a batch, telling listed from unchanged', async () => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/items/batch',
+        headers: auth('ingest'),
+        payload: { items: [{ id: 'sku-1', ...item }, { id: 'sku-10', ...item, title: 'Ten' }] },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().results).toEqual([
+        { id: 'sku-1', status: 'unchanged' },
+        { id: 'sku-10', status: 'listed' },
+      ]);
+    });
+
+    it('404s an item that was never listed', async () => {
+      const res = await app.inject({ method: 'GET', url: '/v1/items/never', headers: auth('read') });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().message).toContain('never');
+    });
+  });
+
+  describe('events', () => {
+    it('accepts an event, acknowledges its retry as a duplicate and stores it once', async () => {
+      const first = await app.inject({ method: 'POST', url: '/v1/events', headers: auth('ingest'), payload: view(uuid(1)) });
+      expect(first.statusCode).toBe(200);
+      expect(first.json().results).toEqual([{ eventId: uuid(1), status: 'accepted' }]);
+      const retry = await app.inject({ method: 'POST', url: '/v1/events', headers: auth('ingest'), payload: view(uuid(1)) });
+      expect(retry.json().results[0].status).toBe('duplicate');
+      const stream = await store.readStream('shopper-shopper-1');
+      expect(stream.filter((e) => e.metadata.clientEventId === uuid(1))).toHaveLength(1);
+      expect(BigInt(first.json().position)).toBe(stream.at(-1)!.position);
+    });
+
+    it('answers a batch with one result per event, in order', async () => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: auth('ingest'),
+        payload: { events: [view(uuid(2)), view(uuid(3), 'unknown-sku'), view(uuid(2))] },
+      });
+      expect(res.statusCode).toBe(200);
+      const results = res.json().results;
+      expect(results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'rejected', 'duplicate']);
+      expect(results[1].reason).toContain('unknown-sku');
+    });
+
+    it('rejects a single event about an unknown item with 422 naming the id', async () => {
+      const before = await store.headPosition();
+      const res = await app.inject({ method: 'POST', url: '/v1/events', headers: auth('ingest'), payload: view(uuid(4), 'ghost') });
+      expect(res.statusCode).toBe(422);
+      expect(JSON.stringify(res.json())).toContain('ghost');
+      expect(await store.headPosition()).toBe(before);
+    });
+
+    it('rejects an event dated beyond the allowed clock skew', async () => {
+      const future = { ...view(uuid(5)), occurredAt: new Date(Date.now() + 3_600_000).toISOString() };
+      const res = await app.inject({ method: 'POST', url: '/v1/events', headers: auth('ingest'), payload: future });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().results[0].reason).toMatch(/future|occurredAt/i);
+    });
+  });
+
+  describe('client errors leave the log untouched', () => {
+    const big = 'x'.repeat(300 * 1024);
+    const cases: [string, number, Record<string, string>, string | object, RegExp][] = [
+      ['malformed JSON', 400, auth('ingest'), '{"eventId": ', /JSON/],
+      ['a JSON array', 400, auth('ingest'), [], /event object/],
+      ['a missing field', 400, auth('ingest'), { ...view(uuid(20)), itemId: undefined }, /itemId/],
+      ['a mistyped field', 400, auth('ingest'), { ...view(uuid(21)), sessionId: 42 }, /sessionId/],
+      ['an unknown type', 400, auth('ingest'), { ...view(uuid(22)), type: 'click' }, /type: must be one of/],
+      ['an unknown field', 400, auth('ingest'), { ...view(uuid(23)), colour: 'red' }, /colour/],
+      ['a huge string', 400, auth('ingest'), { ...view(uuid(24)), shopperId: 'y'.repeat(5000) }, /shopperId/],
+      ['a body over the limit', 413, auth('ingest'), { ...view(uuid(25)), sessionId: big }, /larger than the limit|too large/i],
+      ['an empty batch', 400, auth('ingest'), { events: [] }, /events/],
+      ['a batch over 1000', 400, auth('ingest'), { events: Array.from({ length: 1001 }, (_, i) => view(uuid(1000 + i))) }, /at most 1000/],
+      ['one bad event in a good batch', 400, auth('ingest'), { events: [view(uuid(26)), { ...view(uuid(27)), quantity: 'two' }] }, /events\[1\]/],
+      ['no key', 401, {}, view(uuid(28)), /authorization/],
+      ['an unknown key', 401, { authorization: 'Bearer nope-nope-nope-nope' }, view(uuid(29)), /unknown API key/],
+      ['the read key', 403, auth('read'), view(uuid(30)), /read/],
+    ];
+
+    it.each(cases)('%s → %i', async (_name, status, headers, payload, message) => {
+      const before = await store.headPosition();
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { 'content-type': 'application/json', ...headers },
+        payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+      });
+      expect(res.statusCode).toBe(status);
+      expect(res.json().message).toMatch(message);
+      expect(await store.headPosition()).toBe(before);
+    });
+
+    it('refuses a non-JSON content type with 415', async () => {
+      const before = await store.headPosition();
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { ...auth('ingest'), 'content-type': 'text/plain' },
+        payload: 'view sku-1',
+      });
+      expect(res.statusCode).toBe(415);
+      expect(await store.headPosition()).toBe(before);
+    });
+
+    it('names the field of a bad item and stores nothing', async () => {
+      const before = await store.headPosition();
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/items/batch',
+        headers: auth('ingest'),
+        payload: { items: [{ id: 'ok-1', ...item }, { id: 'bad', ...item, currency: 'euro' }] },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toMatch(/^items\[1\]\.currency: /);
+      expect(await store.headPosition()).toBe(before);
+    });
+
+    it('keeps admin endpoints from other roles', async () => {
+      const res = await app.inject({ method: 'GET', url: '/v1/admin/streams/shopper-shopper-1', headers: auth('ingest') });
+      expect(res.statusCode).toBe(403);
+    });
+  });
+
+  describe('admin and health', () => {
+    it('reads a stream with revisions, positions and metadata', async () => {
+      const res = await app.inject({
+        method: 'GET',
+        url: '/v1/admin/streams/shopper-shopper-1?from=0&limit=2',
+        headers: auth('admin'),
+      });
+      expect(res.statusCode).toBe(200);
+      const [first] = res.json().events;
+      expect(first).toMatchObject({ revision: 0, type: 'ShopperViewedItem' });
+      expect(first.metadata).toMatchObject({ clientEventId: uuid(1), schemaVersion: 1 });
+      expect(typeof first.position).toBe('string');
+    });
+
+    it('400s a bad stream query naming the parameter', async () => {
+      const res = await app.inject({ method: 'GET', url: '/v1/admin/streams/x?limit=-3', headers: auth('admin') });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toMatch(/^query\.limit/);
+    });
+
+    it('reports the event store in readiness', async () => {
+      const res = await app.inject({ method: 'GET', url: '/health/ready' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().backends.events.status).toBe('up');
+    });
+
+    it('serves the OpenAPI document with the events endpoint', async () => {
+      const res = await app.inject({ method: 'GET', url: '/docs/openapi.json' });
+      expect(res.statusCode).toBe(200);
+      expect(Object.keys(res.json().paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/items/{id}']));
+    });
+  });
+});
