@@ -53,6 +53,19 @@ export const pulseConfigSchema = z.object({
   PULSE_ACTOR_IDLE_MS: positiveInt(5 * 60_000),
   /** NORMAL survives a process crash; FULL also survives power loss, at a write-speed cost. */
   PULSE_SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  /** How long a read with `?after=<position>` waits for the read models before 504. */
+  PULSE_READ_AFTER_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /** Events a projection applies per committed batch at most. */
+  PULSE_PROJECTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Half life of a shopper's interest scores (categories, brands, terms, price bands). */
+  PULSE_INTEREST_HALF_LIFE_HOURS: z.coerce.number().positive().default(72),
+  /** Half life of item popularity and of "also viewed/bought" weights. */
+  PULSE_POPULARITY_HALF_LIFE_HOURS: z.coerce.number().positive().default(168),
+  /** Trending compares a short against a long half life. */
+  PULSE_TRENDING_SHORT_HALF_LIFE_HOURS: z.coerce.number().positive().default(6),
+  PULSE_TRENDING_LONG_HALF_LIFE_HOURS: z.coerce.number().positive().default(72),
+  /** Neighbours kept per item for "also viewed" and "also bought". */
+  PULSE_NEIGHBOURS: z.coerce.number().int().min(1).max(200).default(20),
   PULSE_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   PULSE_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
 });

@@ -25,7 +25,7 @@ export class WrongExpectedRevisionError extends EventStoreError {
 /** The backend could not be reached (after the adapter's own retries). */
 export class EventStoreUnavailableError extends EventStoreError {
   readonly code = 'unavailable' as const;
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

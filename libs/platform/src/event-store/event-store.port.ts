@@ -92,6 +92,12 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): EventSubscription;
   /** Position of the newest event in the log, or -1n when the log is empty. */
   headPosition(): Promise<bigint>;
+  /**
+   * How many events the log holds after `position` (-1n: all). Optional:
+   * only stores that can answer cheaply implement it (EventStoreDB positions
+   * are byte offsets, so it can't).
+   */
+  countAfter?(position: bigint): Promise<number>;
   /** Cheap liveness probe for /health/ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -10,6 +10,9 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { PULSE_CONFIG, type PulseConfig } from '../config/pulse-config';
+import { DOCUMENT_STORE, type DocumentStore } from '../document-store/document-store.port';
+import { MongoDocumentStore } from '../document-store/mongo-document-store.adapter';
+import { SqliteDocumentStore } from '../document-store/sqlite-document-store.adapter';
 import { EventRegistry } from '../events/event-registry';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { KurrentDbEventStore } from '../event-store/kurrentdb-event-store.adapter';
@@ -29,18 +32,21 @@ export const DATA_DIR = Symbol('DATA_DIR');
 @Global()
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(DOCUMENT_STORE) private readonly docs: DocumentStore,
+  ) {}
 
   static forRoot(config: PulseConfig): DynamicModule {
     return {
       module: PlatformModule,
       providers: [{ provide: PULSE_CONFIG, useValue: config }, ...infrastructure],
-      exports: [PULSE_CONFIG, DATA_DIR, EVENT_STORE, EventRegistry, API_KEYS, PulseMetrics],
+      exports: [PULSE_CONFIG, DATA_DIR, EVENT_STORE, DOCUMENT_STORE, EventRegistry, API_KEYS, PulseMetrics],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
+    await Promise.all([this.events.close(), this.docs.close()]);
   }
 }
 
@@ -68,7 +74,24 @@ const infrastructure = [
         return new SqliteEventStore(file, { synchronous: config.PULSE_SQLITE_SYNCHRONOUS });
       },
     },
-    { provide: EventRegistry, useFactory: () => new EventRegistry() },
+    {
+    provide: DOCUMENT_STORE,
+    inject: [PULSE_CONFIG, DATA_DIR],
+    useFactory: async (config: PulseConfig, dataDir: string): Promise<DocumentStore> => {
+      const logger = new Logger('DocumentStore');
+      if (config.MONGODB_URI) {
+        logger.log(`read models: MongoDB database '${config.MONGODB_DB}' (MONGODB_URI)`);
+        // Retries the first connect with backoff: a MongoClient whose first connect failed stays closed.
+        return MongoDocumentStore.connect({ uri: config.MONGODB_URI, dbName: config.MONGODB_DB });
+      }
+      // A file of its own: SQLite has one writer per file, and ingestion
+      // should not queue behind projection batches.
+      const file = join(dataDir, 'read-models.db');
+      logger.log(`read models: embedded SQLite at ${file}`);
+      return new SqliteDocumentStore(file);
+    },
+  },
+  { provide: EventRegistry, useFactory: () => new EventRegistry() },
     {
       provide: API_KEYS,
       inject: [PULSE_CONFIG, DATA_DIR],

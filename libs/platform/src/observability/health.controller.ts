@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { DOCUMENT_STORE, type DocumentStore } from '../document-store/document-store.port';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { PublicRoute } from '../http/api-key.guard';
 
@@ -15,6 +16,7 @@ export interface BackendCheck {
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
   ) {}
 
   @PublicRoute()
@@ -29,7 +31,11 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Every backend answers; 503 with the failing one otherwise' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
-    const backends = { events: await check(() => this.events.ping()) };
+    const [events, documents] = await Promise.all([
+      check(() => this.events.ping()),
+      check(() => this.documents.ping()),
+    ]);
+    const backends = { events, documents };
     const ready = Object.values(backends).every((b) => b.status === 'up');
     void reply.status(ready ? 200 : 503);
     return { status: ready ? 'ready' : 'unavailable', backends };
