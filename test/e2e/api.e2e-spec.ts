@@ -86,15 +86,23 @@ describe('HTTP API', () => {
         payload: { price: 70, stock: 0 },
       });
       expect(patched.statusCode).toBe(200);
-      const got = await app.inject({ method: 'GET', url: '/v1/items/sku-2', headers: auth('read') });
-      expect(got.json()).toMatchObject({ id: 'sku-2', price: 70, stock: 0, status: 'active' });
+      const got = await app.inject({
+        method: 'GET',
+        url: `/v1/items/sku-2?after=${patched.json().position}`,
+        headers: auth('read'),
+      });
+      expect(got.json()).toMatchObject({ id: 'sku-2', price: 70, stock: 0, inStock: false, status: 'active' });
     });
 
     it('delists with DELETE; the item stays readable as delisted', async () => {
       await app.inject({ method: 'PUT', url: '/v1/items/sku-3', headers: auth('ingest'), payload: item });
       const res = await app.inject({ method: 'DELETE', url: '/v1/items/sku-3', headers: auth('ingest') });
       expect(res.statusCode).toBe(200);
-      const got = await app.inject({ method: 'GET', url: '/v1/items/sku-3', headers: auth('read') });
+      const got = await app.inject({
+        method: 'GET',
+        url: `/v1/items/sku-3?after=${res.json().position}`,
+        headers: auth('read'),
+      });
       expect(got.json().status).toBe('delisted');
     });
 
@@ -223,6 +231,80 @@ describe('HTTP API', () => {
     });
   });
 
+  describe('read models', () => {
+    it('shows a shopper profile that includes the write just acknowledged (after)', async () => {
+      const items = ['run-1', 'run-2', 'run-3'];
+      await app.inject({
+        method: 'POST',
+        url: '/v1/items/batch',
+        headers: auth('ingest'),
+        payload: { items: items.map((id) => ({ id, ...item })) },
+      });
+      const views = items.map((id, i) => view(uuid(100 + i), id, 'reader-1'));
+      const write = await app.inject({ method: 'POST', url: '/v1/events', headers: auth('ingest'), payload: { events: views } });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/v1/shoppers/reader-1/profile?after=${write.json().position}`,
+        headers: auth('read'),
+      });
+      expect(res.statusCode).toBe(200);
+      const profile = res.json();
+      expect(profile.recentInteractions.map((r: { itemId: string }) => r.itemId)).toEqual(['run-3', 'run-2', 'run-1']);
+      expect(profile.affinities.categories.map((a: { key: string }) => a.key)).toEqual(
+        expect.arrayContaining(['Shoes', 'Shoes>Running']),
+      );
+      expect(profile.counts.view).toBe(3);
+    });
+
+    it('answers 504 naming `after` when the read models cannot reach the position in time', async () => {
+      const res = await app.inject({
+        method: 'GET',
+        url: '/v1/shoppers/reader-1/profile?after=99999999',
+        headers: auth('read'),
+      });
+      expect(res.statusCode).toBe(504);
+      expect(res.json().message).toMatch(/^after: /);
+    }, 10_000);
+
+    it('400s a malformed `after`', async () => {
+      const res = await app.inject({ method: 'GET', url: '/v1/items/sku-1?after=abc', headers: auth('read') });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toMatch(/^query\.after/);
+    });
+
+    it('lists projections with checkpoint and lag for admins', async () => {
+      const res = await app.inject({ method: 'GET', url: '/v1/admin/projections', headers: auth('admin') });
+      expect(res.statusCode).toBe(200);
+      const names = res.json().projections.map((p: { name: string }) => p.name);
+      expect(names).toEqual(expect.arrayContaining(['catalog_items', 'shopper_profiles']));
+    });
+
+    it('rebuilds a projection blue/green into a version equal to the live one', async () => {
+      const before = await app.inject({ method: 'GET', url: '/v1/shoppers/reader-1/profile', headers: auth('read') });
+      const started = await app.inject({ method: 'POST', url: '/v1/admin/projections/shopper_profiles/rebuild', headers: auth('admin') });
+      expect(started.statusCode).toBe(202);
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const list = await app.inject({ method: 'GET', url: '/v1/admin/projections', headers: auth('admin') });
+        const rows = list.json().projections.filter((p: { name: string }) => p.name === 'shopper_profiles');
+        if (rows.length === 1 && rows[0].version === started.json().version) break;
+        if (Date.now() > deadline) throw new Error(`rebuild did not switch: ${JSON.stringify(rows)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const after = await app.inject({ method: 'GET', url: '/v1/shoppers/reader-1/profile', headers: auth('read') });
+      const { affinities: a1, ...rest1 } = before.json();
+      const { affinities: a2, ...rest2 } = after.json();
+      expect(rest2).toEqual(rest1);
+      expect(a2.categories.map((a: { key: string }) => a.key)).toEqual(a1.categories.map((a: { key: string }) => a.key));
+    });
+
+    it('404s an unknown projection naming the known ones', async () => {
+      const res = await app.inject({ method: 'POST', url: '/v1/admin/projections/nope/rebuild', headers: auth('admin') });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().message).toContain('shopper_profiles');
+    });
+  });
+
   describe('admin and health', () => {
     it('reads a stream with revisions, positions and metadata', async () => {
       const res = await app.inject({
@@ -246,7 +328,7 @@ describe('HTTP API', () => {
     it('reports the event store in readiness', async () => {
       const res = await app.inject({ method: 'GET', url: '/health/ready' });
       expect(res.statusCode).toBe(200);
-      expect(res.json().backends.events.status).toBe('up');
+      expect(res.json().backends).toMatchObject({ events: { status: 'up' }, documents: { status: 'up' } });
     });
 
     it('serves the OpenAPI document with the events endpoint', async () => {

@@ -2,20 +2,31 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CatalogModule } from '@pulse/catalog/catalog.module';
 import type { PulseConfig } from '@pulse/platform/config/pulse-config';
+import { EventBusRelay } from '@pulse/platform/nest/event-bus-relay';
 import { PlatformModule } from '@pulse/platform/nest/platform.module';
+import { ProjectionsModule, type ProjectionsFactory } from '@pulse/platform/nest/projections.module';
 import { HealthController } from '@pulse/platform/observability/health.controller';
 import { MetricsController } from '@pulse/platform/observability/metrics.controller';
 import { ShoppersModule } from '@pulse/shoppers/shoppers.module';
 import { StreamsController } from './admin/streams.controller';
+import { pulseProjections } from './projections';
 
 /** One process runs every role; each bounded context is its own module. */
 @Module({})
 export class AppModule {
-  static forRoot(config: PulseConfig): DynamicModule {
+  /** `projections` replaces the standard set (tests use it to add a failing one). */
+  static forRoot(config: PulseConfig, projections: ProjectionsFactory = pulseProjections): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), CatalogModule, ShoppersModule],
+      imports: [
+        PlatformModule.forRoot(config),
+        CqrsModule.forRoot(),
+        ProjectionsModule.forRoot(projections),
+        CatalogModule,
+        ShoppersModule,
+      ],
       controllers: [HealthController, MetricsController, StreamsController],
+      providers: [EventBusRelay],
     };
   }
 }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig, type PulseConfig } from '@pulse/platform/config/pulse-config';
+import type { ProjectionsFactory } from '@pulse/platform/nest/projections.module';
 import { PulseMetrics } from '@pulse/platform/observability/metrics';
 import { AppModule } from './app.module';
 
@@ -18,13 +19,16 @@ const levelsFrom: Record<PulseConfig['PULSE_LOG_LEVEL'], LogLevel[]> = {
  * Builds the Pulse HTTP application without listening, so tests and the
  * real entry point assemble it the same way.
  */
-export async function createApp(config: PulseConfig = loadConfig()): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: PulseConfig = loadConfig(),
+  projections?: ProjectionsFactory,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.PULSE_BODY_LIMIT_BYTES,
     // Request ids tie a client's error report to our log line.
     genReqId: () => crypto.randomUUID(),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, projections), adapter, {
     logger: new ConsoleLogger({
       json: config.PULSE_LOG_FORMAT === 'json',
       logLevels: levelsFrom[config.PULSE_LOG_LEVEL],

@@ -15,8 +15,10 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen({ port: config.PORT, host: config.HOST });
+  // The real port (PORT=0 picks a free one): tests and scripts read this line.
+  const { port } = app.getHttpServer().address() as { port: number };
   const shown = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
-  process.stdout.write(`Pulse listening on http://${shown}:${config.PORT} (API docs at /docs)\n`);
+  process.stdout.write(`Pulse listening on http://${shown}:${port} (API docs at /docs)\n`);
 }
 
 main().catch((error: unknown) => {

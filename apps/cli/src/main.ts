@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.command';
 import { registerEvaluateCommand } from './commands/evaluate.command';
+import { registerProjectionsCommand } from './commands/projections.command';
 
 const program = new Command()
   .name('pulse')
@@ -10,6 +11,7 @@ const program = new Command()
 
 registerBenchCommand(program);
 registerEvaluateCommand(program);
+registerProjectionsCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`pulse: ${(error as Error)?.message ?? String(error)}\n`);

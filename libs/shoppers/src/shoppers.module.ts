@@ -7,10 +7,11 @@ import {
   shopperActorsProvider,
 } from './application/shopper-actors.provider';
 import { EventsController } from './http/events.controller';
+import { ShopperProfileController } from './http/shopper-profile.controller';
 
 @Module({
   imports: [CatalogModule],
-  controllers: [EventsController],
+  controllers: [EventsController, ShopperProfileController],
   providers: [shopperActorsProvider, RecordInteractionsHandler],
 })
 export class ShoppersModule implements OnModuleInit, OnModuleDestroy {

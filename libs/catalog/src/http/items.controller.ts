@@ -10,11 +10,15 @@ import {
   Patch,
   Post,
   Put,
+  Query,
   Req,
   Res,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { afterPosition } from '@pulse/platform/http/after-position';
+import { fieldsOf } from '@pulse/platform/projections/projection';
+import { READ_MODELS, type ReadModels } from '@pulse/platform/projections/read-models';
 import { DomainRuleViolation } from '@pulse/platform/domain/domain-rule-violation';
 import { EVENT_STORE, type EventStore } from '@pulse/platform/event-store/event-store.port';
 import { RequireRole } from '@pulse/platform/http/api-key.guard';
@@ -29,16 +33,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ItemCommand } from '../domain/item.decider';
 import { ExecuteItemCommand, type ItemCommandResult } from '../application/item.command';
-import { ITEM_ACTORS, type ItemActors } from '../application/item-actors.provider';
-import { itemView } from '../domain/item.decider';
+import type { CatalogItemDocument } from '../projections/catalog-item.document';
+import { catalogItemView } from './catalog-item.view';
 import { itemBatchBody, itemBody, itemId, itemPatchBody, itemWithId } from './item.wire-schema';
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any' }) as object;
 
 /**
  * The catalog as the shop's back office maintains it. Writes go through the
- * item actors (one stream per item); GET reads the same actor state, so a
- * write is visible to the next read at once.
+ * item actors (one stream per item) and answer with the item as decided;
+ * reads come from the `catalog_items` read model (`after` for read-your-writes).
  */
 @ApiTags('catalog')
 @ApiBearerAuth()
@@ -46,7 +50,7 @@ const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'open
 export class ItemsController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(ITEM_ACTORS) private readonly items: ItemActors,
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -123,12 +127,18 @@ export class ItemsController {
 
   @RequireRole('read')
   @Get(':id')
-  @ApiOperation({ summary: 'One item with its current fields and status' })
-  async get(@Param('id') id: string) {
+  @ApiOperation({
+    summary: 'One item with its current fields and status',
+    description: 'From the catalog read model; pass `after` (the position a write answered with) to read your own write.',
+  })
+  @ApiQuery({ name: 'after', required: false, description: 'global position from a write response' })
+  async get(@Param('id') id: string, @Query() query: unknown) {
     const itemIdValue = parseRequest(itemId, id, 'id');
-    const view = itemView((await this.items.read(itemIdValue)).state);
-    if (!view) throw new NotFoundException(`item '${itemIdValue}' is not in the catalog`);
-    return view;
+    const { after } = parseRequest(z.strictObject({ after: afterPosition }), query, 'query');
+    await this.readModels.catchUp(after, ['catalog_items']);
+    const doc = await this.readModels.get('catalog_items', itemIdValue);
+    if (!doc) throw new NotFoundException(`item '${itemIdValue}' is not in the catalog`);
+    return catalogItemView(fieldsOf(doc) as CatalogItemDocument);
   }
 
   /** Runs one item command, stamped with the time the server received the request. */

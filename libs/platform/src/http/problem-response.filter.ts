@@ -7,6 +7,8 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainRuleViolation } from '../domain/domain-rule-violation';
+import { ProjectionWaitTimeoutError } from '../projections/projection-manager';
+import { ProjectionUnavailableError } from '../projections/projection-runner';
 import {
   EventStoreUnavailableError,
   InvalidAppendError,
@@ -76,6 +78,12 @@ export function toProblem(error: unknown): ProblemBody {
   }
   if (error instanceof EventStoreUnavailableError) {
     return { statusCode: 503, error: 'Service Unavailable', message: error.message, code: 'unavailable' };
+  }
+  if (error instanceof ProjectionWaitTimeoutError) {
+    return { statusCode: 504, error: 'Gateway Timeout', message: `after: ${error.message}`, code: 'read_model_behind' };
+  }
+  if (error instanceof ProjectionUnavailableError) {
+    return { statusCode: 503, error: 'Service Unavailable', message: error.message, code: 'read_model_unavailable' };
   }
   // Fastify's own errors (body too large, bad JSON, unsupported content type) carry a status.
   const fastifyStatus = (error as { statusCode?: unknown })?.statusCode;

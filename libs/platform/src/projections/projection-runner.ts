@@ -16,6 +16,14 @@ export interface ProjectionRunnerOptions {
   readonly retryMaxMs?: number;
 }
 
+/** A read can't be served fresh: the projection it waits on has failed, is paused or stopped. */
+export class ProjectionUnavailableError extends Error {
+  constructor(readonly projection: string, readonly state: ProjectionState, detail = '') {
+    super(`projection '${projection}' is ${state}${detail}; see GET /v1/admin/projections`);
+    this.name = 'ProjectionUnavailableError';
+  }
+}
+
 export const physicalCollection = (readModel: string, version: number) => `${readModel}_v${version}`;
 export const checkpointName = (projection: string, version: number) => `projection:${projection}:v${version}`;
 
@@ -103,14 +111,14 @@ export class ProjectionRunner {
     await this.loop;
     this.loop = undefined;
     if (this.state !== 'failed') this.state = state;
-    this.rejectWaiters(new Error(`projection ${this.projection.name} is ${this.state}`));
+    this.rejectWaiters(new ProjectionUnavailableError(this.projection.name, this.state));
   }
 
   /** Resolves once every event up to `position` is applied; rejects if the projection fails or stops. */
   waitFor(position: bigint): Promise<void> {
     if (this.committed !== null && this.committed >= position) return Promise.resolve();
     if (this.state === 'failed' || this.state === 'stopped' || this.state === 'paused') {
-      return Promise.reject(new Error(`projection ${this.projection.name} is ${this.state}`));
+      return Promise.reject(new ProjectionUnavailableError(this.projection.name, this.state));
     }
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
@@ -235,7 +243,9 @@ export class ProjectionRunner {
     );
     this.stopping = true;
     void this.subscription?.close();
-    this.rejectWaiters(new Error(`projection ${this.projection.name} failed at position ${event.position}`));
+    this.rejectWaiters(
+      new ProjectionUnavailableError(this.projection.name, 'failed', ` at position ${event.position}`),
+    );
   }
 
   /** Write-through cache: the store now holds these documents at `position`. */

@@ -1,0 +1,121 @@
+import { addDecayed, decayFactor, decayedRank, valueAt, type DecayedScore } from './decay';
+import { addToDecayedScores, topDecayed } from './decayed-map';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2025-03-01T00:00:00.000Z');
+
+describe('decayed scores', () => {
+  it('halves after one half-life and quarters after two', () => {
+    expect(decayFactor(HOUR, HOUR)).toBe(0.5);
+    expect(decayFactor(2 * HOUR, HOUR)).toBe(0.25);
+    expect(decayFactor(0, HOUR)).toBe(1);
+  });
+
+  it('starts a missing score at the weight', () => {
+    expect(addDecayed(undefined, 3, T0, HOUR)).toEqual({ value: 3, at: T0 });
+  });
+
+  it('decays the stored value to the new instant, then adds', () => {
+    // given 4 at T0; when 1 is added one half-life later: 4 * 0.5 + 1
+    const score = addDecayed({ value: 4, at: T0 }, 1, T0 + HOUR, HOUR);
+    expect(score).toEqual({ value: 3, at: T0 + HOUR });
+  });
+
+  it('decays the weight, not the stored value, for an event slightly out of order', () => {
+    // given 4 at T0+2h; when 8 arrives stamped T0 (two half-lives earlier): 4 + 8 * 0.25
+    const score = addDecayed({ value: 4, at: T0 + 2 * HOUR }, 8, T0, HOUR);
+    expect(score).toEqual({ value: 6, at: T0 + 2 * HOUR });
+  });
+
+  it('gives the same value whichever order two events arrive in', () => {
+    const inOrder = addDecayed(addDecayed(undefined, 2, T0, HOUR), 1, T0 + HOUR, HOUR);
+    const reversed = addDecayed(addDecayed(undefined, 1, T0 + HOUR, HOUR), 2, T0, HOUR);
+    expect(reversed).toEqual(inOrder);
+    expect(inOrder).toEqual({ value: 2, at: T0 + HOUR });
+  });
+
+  it('reads a value decayed to now, and never grows it for a now before its instant', () => {
+    const score: DecayedScore = { value: 8, at: T0 };
+    expect(valueAt(score, T0 + 3 * HOUR, HOUR)).toBe(1);
+    expect(valueAt(score, T0 - HOUR, HOUR)).toBe(8);
+    expect(valueAt(undefined, T0, HOUR)).toBe(0);
+  });
+
+  it('refuses a half-life that is not positive', () => {
+    expect(() => addDecayed(undefined, 1, T0, 0)).toThrow(RangeError);
+    expect(() => valueAt({ value: 1, at: T0 }, T0, Number.NaN)).toThrow(RangeError);
+  });
+
+  it('ranks scores of different instants like their values at any common instant', () => {
+    const old: DecayedScore = { value: 8, at: T0 }; // worth 1 at T0+3h
+    const recent: DecayedScore = { value: 2, at: T0 + 3 * HOUR };
+    expect(decayedRank(recent, HOUR)).toBeGreaterThan(decayedRank(old, HOUR));
+    expect(valueAt(recent, T0 + 10 * HOUR, HOUR)).toBeGreaterThan(
+      valueAt(old, T0 + 10 * HOUR, HOUR),
+    );
+    expect(decayedRank({ value: 0, at: T0 }, HOUR)).toBe(-Number.MAX_VALUE);
+  });
+});
+
+describe('bounded maps of decayed scores', () => {
+  it('keeps the strongest keys at the latest instant, breaking ties by key', () => {
+    const scores = {
+      old: { value: 8, at: T0 }, // 2 at T0+2h
+      tieB: { value: 3, at: T0 + 2 * HOUR },
+      tieA: { value: 3, at: T0 + 2 * HOUR },
+      weak: { value: 1, at: T0 + 2 * HOUR },
+    };
+    expect(Object.keys(topDecayed(scores, HOUR, 2)).sort()).toEqual(['tieA', 'tieB']);
+    expect(Object.keys(topDecayed(scores, HOUR, 3)).sort()).toEqual(['old', 'tieA', 'tieB']);
+  });
+
+  it('applies additions without touching its input and drops keys at or below zero', () => {
+    const before = { shoes: { value: 1, at: T0 } };
+    const after = addToDecayedScores(
+      before,
+      [
+        { key: 'shoes', weight: -1 },
+        { key: 'bags', weight: 2 },
+      ],
+      T0,
+      HOUR,
+      10,
+    );
+    expect(after).toEqual({ bags: { value: 2, at: T0 } });
+    expect(before).toEqual({ shoes: { value: 1, at: T0 } });
+  });
+
+  it('lets a new key into a full map in place of the weakest, starting from its value', () => {
+    const full = { strong: { value: 10, at: T0 }, weak: { value: 2, at: T0 } };
+    const after = addToDecayedScores(full, [{ key: 'new', weight: 1 }], T0 + HOUR, HOUR, 2);
+    // weak decays to 1 at T0+1h; the newcomer takes its place with 1 + 1
+    expect(after).toEqual({ strong: { value: 10, at: T0 }, new: { value: 2, at: T0 + HOUR } });
+  });
+
+  it('lets two new interests grow in a full map instead of evicting each other', () => {
+    let scores = addToDecayedScores(
+      {},
+      [
+        { key: 'old', weight: 5 },
+        { key: 'older', weight: 4 },
+      ],
+      T0,
+      HOUR,
+      2,
+    );
+    for (let i = 0; i < 4; i++) {
+      scores = addToDecayedScores(scores, [{ key: i % 2 ? 'b' : 'a', weight: 1 }], T0, HOUR, 2);
+    }
+    expect(Object.keys(scores).sort()).toEqual(['a', 'b']);
+  });
+
+  it('ignores a negative weight for a key it does not hold', () => {
+    expect(addToDecayedScores({}, [{ key: 'x', weight: -1 }], T0, HOUR, 5)).toEqual({});
+  });
+
+  it('stores keys such as __proto__ as ordinary entries', () => {
+    const after = addToDecayedScores({}, [{ key: '__proto__', weight: 1 }], T0, HOUR, 10);
+    expect(Object.keys(after)).toEqual(['__proto__']);
+    expect(JSON.parse(JSON.stringify(after))).toEqual(after);
+  });
+});

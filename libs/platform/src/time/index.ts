@@ -1,0 +1,2 @@
+export * from './decay';
+export * from './decayed-map';
