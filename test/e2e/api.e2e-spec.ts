@@ -256,6 +256,32 @@ describe('HTTP API', () => {
       expect(profile.counts.view).toBe(3);
     });
 
+    it('lists a category by popularity, most viewed first, only active items', async () => {
+      const events = [
+        view(uuid(200), 'run-2', 'lister'),
+        view(uuid(201), 'run-2', 'lister-2'),
+        view(uuid(202), 'run-2', 'lister-3'),
+        view(uuid(203), 'run-3', 'lister'),
+      ];
+      const write = await app.inject({ method: 'POST', url: '/v1/events', headers: auth('ingest'), payload: { events } });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/v1/items?category=${encodeURIComponent('Shoes>Running')}&sort=popular&limit=3&after=${write.json().position}`,
+        headers: auth('read'),
+      });
+      expect(res.statusCode).toBe(200);
+      const ids = res.json().items.map((i: { itemId: string }) => i.itemId);
+      expect(ids[0]).toBe('run-2');
+      expect(ids).not.toContain('sku-3'); // delisted above
+      expect(res.json().items[0].popularity).toBeGreaterThan(res.json().items[1].popularity);
+    });
+
+    it('400s a listing with a bad limit, naming it', async () => {
+      const res = await app.inject({ method: 'GET', url: '/v1/items?limit=-1', headers: auth('read') });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toMatch(/^query\.limit/);
+    });
+
     it('answers 504 naming `after` when the read models cannot reach the position in time', async () => {
       const res = await app.inject({
         method: 'GET',

@@ -7,6 +7,7 @@ import { PlatformModule } from '@pulse/platform/nest/platform.module';
 import { ProjectionsModule, type ProjectionsFactory } from '@pulse/platform/nest/projections.module';
 import { HealthController } from '@pulse/platform/observability/health.controller';
 import { MetricsController } from '@pulse/platform/observability/metrics.controller';
+import { RecommendationsModule } from '@pulse/recommendations/recommendations.module';
 import { ShoppersModule } from '@pulse/shoppers/shoppers.module';
 import { StreamsController } from './admin/streams.controller';
 import { pulseProjections } from './projections';
@@ -24,6 +25,7 @@ export class AppModule {
         ProjectionsModule.forRoot(projections),
         CatalogModule,
         ShoppersModule,
+        RecommendationsModule,
       ],
       controllers: [HealthController, MetricsController, StreamsController],
       providers: [EventBusRelay],

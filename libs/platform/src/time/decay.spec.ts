@@ -1,5 +1,5 @@
 import { addDecayed, decayFactor, decayedRank, valueAt, type DecayedScore } from './decay';
-import { addToDecayedScores, topDecayed } from './decayed-map';
+import { addToDecayedScores, boundDecayed, probationSlots, rankDecayed } from './decayed-map';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2025-03-01T00:00:00.000Z');
@@ -58,15 +58,54 @@ describe('decayed scores', () => {
 });
 
 describe('bounded maps of decayed scores', () => {
-  it('keeps the strongest keys at the latest instant, breaking ties by key', () => {
+  const at = (hours: number) => T0 + hours * HOUR;
+
+  it('keeps everything while under the limit', () => {
+    const scores = { a: { value: 1, at: T0 }, b: { value: 2, at: T0 } };
+    expect(boundDecayed(scores, HOUR, 2)).toEqual(scores);
+  });
+
+  it('keeps the strongest keys plus the most recently updated others (probation)', () => {
+    // limit 4: 3 protected by strength (at the latest instant, 2h), 1 probation slot by recency
     const scores = {
-      old: { value: 8, at: T0 }, // 2 at T0+2h
-      tieB: { value: 3, at: T0 + 2 * HOUR },
-      tieA: { value: 3, at: T0 + 2 * HOUR },
-      weak: { value: 1, at: T0 + 2 * HOUR },
+      old: { value: 16, at: at(0) }, // 4 at 2h
+      tieB: { value: 3, at: at(2) },
+      tieA: { value: 3, at: at(2) },
+      weak: { value: 1, at: at(1) }, // 0.5 at 2h
+      fresh: { value: 0.75, at: at(2) },
     };
-    expect(Object.keys(topDecayed(scores, HOUR, 2)).sort()).toEqual(['tieA', 'tieB']);
-    expect(Object.keys(topDecayed(scores, HOUR, 3)).sort()).toEqual(['old', 'tieA', 'tieB']);
+    expect(Object.keys(boundDecayed(scores, HOUR, 4)).sort()).toEqual([
+      'fresh',
+      'old',
+      'tieA',
+      'tieB',
+    ]);
+    expect(probationSlots(4)).toBe(1);
+  });
+
+  it('lets a recurring newcomer build up in a full map of stronger keys, with exact scores', () => {
+    let scores = addToDecayedScores(
+      {},
+      ['s1', 's2', 's3', 's4'].map((key) => ({ key, weight: 10 })),
+      at(0),
+      HOUR * 1000,
+      4,
+    );
+    for (let i = 1; i <= 12; i++) {
+      scores = addToDecayedScores(scores, [{ key: 'new', weight: 1 }], at(i), HOUR * 1000, 4);
+      if (i % 3 === 0) {
+        scores = addToDecayedScores(
+          scores,
+          [{ key: `once${i}`, weight: 1 }],
+          at(i),
+          HOUR * 1000,
+          4,
+        );
+      }
+    }
+    expect(Object.keys(scores)).toHaveLength(4);
+    expect(scores['new']!.value).toBeGreaterThan(10);
+    expect(scores['new']!.value).toBeLessThanOrEqual(12);
   });
 
   it('applies additions without touching its input and drops keys at or below zero', () => {
@@ -76,6 +115,7 @@ describe('bounded maps of decayed scores', () => {
       [
         { key: 'shoes', weight: -1 },
         { key: 'bags', weight: 2 },
+        { key: 'hats', weight: -1 },
       ],
       T0,
       HOUR,
@@ -85,32 +125,16 @@ describe('bounded maps of decayed scores', () => {
     expect(before).toEqual({ shoes: { value: 1, at: T0 } });
   });
 
-  it('lets a new key into a full map in place of the weakest, starting from its value', () => {
-    const full = { strong: { value: 10, at: T0 }, weak: { value: 2, at: T0 } };
-    const after = addToDecayedScores(full, [{ key: 'new', weight: 1 }], T0 + HOUR, HOUR, 2);
-    // weak decays to 1 at T0+1h; the newcomer takes its place with 1 + 1
-    expect(after).toEqual({ strong: { value: 10, at: T0 }, new: { value: 2, at: T0 + HOUR } });
-  });
-
-  it('lets two new interests grow in a full map instead of evicting each other', () => {
-    let scores = addToDecayedScores(
-      {},
-      [
-        { key: 'old', weight: 5 },
-        { key: 'older', weight: 4 },
-      ],
-      T0,
+  it('ranks strongest first at the latest instant, ties by key', () => {
+    const ranked = rankDecayed(
+      { b: { value: 2, at: at(1) }, a: { value: 2, at: at(1) }, c: { value: 8, at: at(0) } },
       HOUR,
-      2,
     );
-    for (let i = 0; i < 4; i++) {
-      scores = addToDecayedScores(scores, [{ key: i % 2 ? 'b' : 'a', weight: 1 }], T0, HOUR, 2);
-    }
-    expect(Object.keys(scores).sort()).toEqual(['a', 'b']);
-  });
-
-  it('ignores a negative weight for a key it does not hold', () => {
-    expect(addToDecayedScores({}, [{ key: 'x', weight: -1 }], T0, HOUR, 5)).toEqual({});
+    expect(ranked.map((r) => [r.key, r.strength])).toEqual([
+      ['c', 4],
+      ['a', 2],
+      ['b', 2],
+    ]);
   });
 
   it('stores keys such as __proto__ as ordinary entries', () => {

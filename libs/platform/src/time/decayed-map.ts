@@ -14,23 +14,10 @@ export interface DecayedAddition {
 }
 
 /**
- * Returns a copy of `scores` with each addition applied at `at`, holding at
- * most `limit` keys so documents stay bounded.
- *
- * When the map is full, a new key takes the place of the weakest one and
- * starts from that one's value (the Space-Saving rule, Metwally et al.
- * 2005). Simply refusing newcomers would lock a full map forever: a fresh
- * interest starts at one weight and could never overtake the weakest kept
- * key. With the rule, any key whose true score exceeds the map's total / limit
- * is guaranteed to be kept; the price is that a newcomer in a full map is
- * overestimated by at most the weakest kept score.
- *
- * Strength is compared at one common instant (the latest `at` involved),
- * because entries updated at different times can only be compared after
- * decaying them to the same moment; ties go to the smaller key, so the result
- * never depends on insertion order. Keys whose score falls to zero or below
- * (negative weights, e.g. a cart removal) are dropped: they carry no interest.
- * A negative weight for a key not in the map is ignored.
+ * Returns a copy of `scores` with each addition applied at `at`, bounded to
+ * `limit` keys by `boundDecayed`. Keys whose score falls to zero or below
+ * (negative weights, e.g. a cart removal) are dropped: they carry no
+ * interest; a negative weight for a key not held is ignored.
  */
 export function addToDecayedScores(
   scores: DecayedScores | undefined,
@@ -40,73 +27,81 @@ export function addToDecayedScores(
   limit: number,
 ): Record<string, DecayedScore> {
   const next: Record<string, DecayedScore> = { ...(scores ?? {}) };
-  let size = Object.keys(next).length;
   for (const { key, weight } of additions) {
-    if (Object.hasOwn(next, key)) {
-      const score = addDecayed(next[key], weight, at, halfLifeMs);
-      if (score.value > 0) {
-        setOwn(next, key, score);
-      } else {
-        delete next[key];
-        size--;
-      }
-      continue;
-    }
-    if (!(weight > 0) || limit <= 0) continue;
-    if (size < limit) {
-      setOwn(next, key, addDecayed(undefined, weight, at, halfLifeMs));
-      size++;
-      continue;
-    }
-    const weakest = weakestEntry(next, at, halfLifeMs);
-    delete next[weakest.key];
-    setOwn(next, key, addDecayed(weakest.score, weight, at, halfLifeMs));
+    const held = Object.hasOwn(next, key);
+    if (!held && !(weight > 0)) continue;
+    const score = addDecayed(held ? next[key] : undefined, weight, at, halfLifeMs);
+    if (score.value > 0) setOwn(next, key, score);
+    else delete next[key];
   }
-  // Only a map that arrived over the limit (the limit was lowered) needs this.
-  return size > limit ? topDecayed(next, halfLifeMs, limit) : next;
+  return boundDecayed(next, halfLifeMs, limit);
 }
 
-/** The entry with the lowest value at the latest instant; among equals, the largest key. */
-function weakestEntry(
-  scores: DecayedScores,
-  at: number,
-  halfLifeMs: number,
-): { key: string; score: DecayedScore } {
-  const entries = Object.entries(scores);
-  const reference = entries.reduce((latest, [, score]) => Math.max(latest, score.at), at);
-  let weakest: { key: string; score: DecayedScore; strength: number } | undefined;
-  for (const [key, score] of entries) {
-    const strength = valueAt(score, reference, halfLifeMs);
-    if (
-      weakest === undefined ||
-      strength < weakest.strength ||
-      (strength === weakest.strength && compareKeys(key, weakest.key) > 0)
-    ) {
-      weakest = { key, score, strength };
-    }
-  }
-  return weakest!;
+/**
+ * Slots of a bounded map reserved for the most recently updated keys
+ * outside the strongest ones: a quarter of the map.
+ */
+export function probationSlots(limit: number): number {
+  return limit < 2 ? 0 : Math.ceil(limit / 4);
 }
 
-/** The `limit` strongest positive entries, as a new object. */
-export function topDecayed(
+/**
+ * Keeps at most `limit` keys: the strongest `limit - probationSlots(limit)`
+ * ("protected"), plus, in the remaining slots, the most recently updated of
+ * the others ("probation").
+ *
+ * Why not simply the `limit` strongest: a new key starts at one weight, and
+ * in a full map whose weakest key is stronger than that it would be dropped
+ * on arrival every time, so it could never build up, however often it came
+ * back (a new accessory that everyone now views with a popular item, a new
+ * interest of a loyal shopper). In probation it survives until enough other
+ * newcomers arrive, grows when it recurs, and is promoted once it beats the
+ * weakest protected key. Scores are never inflated to make room, so every
+ * kept score is exact.
+ *
+ * Strength is compared at one common instant (the latest `at` in the map),
+ * because entries updated at different times can only be compared after
+ * decaying them to the same moment; ties go to the smaller key, so the result
+ * never depends on insertion order.
+ */
+export function boundDecayed(
   scores: DecayedScores,
   halfLifeMs: number,
   limit: number,
 ): Record<string, DecayedScore> {
+  const ranked = rankDecayed(scores, halfLifeMs);
+  if (ranked.length <= limit) return fromEntries(ranked);
+  const protectedCount = Math.max(0, limit - probationSlots(limit));
+  const probation = ranked
+    .slice(protectedCount)
+    .sort((a, b) => b.score.at - a.score.at || b.strength - a.strength || compareKeys(a.key, b.key))
+    .slice(0, Math.max(0, limit - protectedCount));
+  return fromEntries([...ranked.slice(0, protectedCount), ...probation]);
+}
+
+export interface RankedScore {
+  readonly key: string;
+  readonly score: DecayedScore;
+  /** The value at the latest instant of the map. */
+  readonly strength: number;
+}
+
+/** Every entry, strongest first at the map's latest instant; ties by key. */
+export function rankDecayed(scores: DecayedScores, halfLifeMs: number): RankedScore[] {
   const entries = Object.entries(scores);
   const reference = entries.reduce((latest, [, score]) => Math.max(latest, score.at), -Infinity);
-  const ranked = entries
+  return entries
     .map(([key, score]) => ({ key, score, strength: valueAt(score, reference, halfLifeMs) }))
-    .filter((entry) => entry.strength > 0)
-    .sort((a, b) => b.strength - a.strength || compareKeys(a.key, b.key))
-    .slice(0, Math.max(0, limit));
-  const result: Record<string, DecayedScore> = {};
-  for (const { key, score } of ranked) setOwn(result, key, score);
-  return result;
+    .sort((a, b) => b.strength - a.strength || compareKeys(a.key, b.key));
 }
 
 /** Code-unit order, the same on every machine (unlike localeCompare). */
 export function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function fromEntries(entries: readonly RankedScore[]): Record<string, DecayedScore> {
+  const result: Record<string, DecayedScore> = {};
+  for (const { key, score } of entries) setOwn(result, key, score);
+  return result;
 }

@@ -184,7 +184,7 @@ describe('shopper profile projection', () => {
       expect(profile.affinities.categories['Shoes']!.value).toBe(2);
     });
 
-    it('keeps only the strongest keys per affinity map', async () => {
+    it('keeps each affinity map to affinityLimit keys, the strongest among them', async () => {
       const categories = ['A', 'B', 'C', 'D', 'E'];
       const events: DomainEvent[] = categories.map((c) =>
         listed(item(`i-${c}`, { categoryPath: [c], brand: '' })),

@@ -30,13 +30,9 @@ const kindOf: Readonly<Record<ShopperEventType, InteractionKind>> = {
   ShopperPurchasedItem: 'purchase',
 };
 
-const ITEM_EVENT_TYPES = [
-  'ItemListed',
-  'ItemUpdated',
-  'ItemPriceChanged',
-  'ItemStockChanged',
-  'ItemDelisted',
-] as const;
+// Stock changes don't matter to interest; leaving the type out means the
+// runner doesn't even hand them over.
+const ITEM_EVENT_TYPES = ['ItemListed', 'ItemUpdated', 'ItemPriceChanged', 'ItemDelisted'];
 
 /**
  * Shopper profiles: decayed interest per category, brand, search term and
@@ -49,14 +45,9 @@ export function createShopperProfileProjection(options: ShopperProfileOptions): 
   return {
     name: SHOPPER_PROFILES,
     readModels: [{ name: SHOPPER_PROFILES }, { name: SHOPPER_PROFILE_ITEMS }],
-    // Stock changes don't matter to interest; the type is left out so the
-    // runner doesn't even hand them over.
-    eventTypes: [
-      ...(Object.keys(kindOf) as ShopperEventType[]),
-      ...ITEM_EVENT_TYPES.filter((t) => t !== 'ItemStockChanged'),
-    ],
+    eventTypes: [...Object.keys(kindOf), ...ITEM_EVENT_TYPES],
     async handle(event, tx) {
-      if (event.type in kindOf) {
+      if (Object.hasOwn(kindOf, event.type)) {
         const interaction = toInteraction(event);
         const item = interaction.itemId
           ? await tx.get<ProfileItemFacts>(SHOPPER_PROFILE_ITEMS, interaction.itemId)
