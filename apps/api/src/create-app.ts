@@ -8,6 +8,7 @@ import { PulseMetrics } from '@pulse/platform/observability/metrics';
 import { AppModule } from './app.module';
 
 const levelsFrom: Record<PulseConfig['PULSE_LOG_LEVEL'], LogLevel[]> = {
+  fatal: ['fatal'],
   error: ['fatal', 'error'],
   warn: ['fatal', 'error', 'warn'],
   log: ['fatal', 'error', 'warn', 'log'],

@@ -66,7 +66,7 @@ export const pulseConfigSchema = z.object({
   PULSE_TRENDING_LONG_HALF_LIFE_HOURS: z.coerce.number().positive().default(72),
   /** Neighbours kept per item for "also viewed" and "also bought". */
   PULSE_NEIGHBOURS: z.coerce.number().int().min(1).max(200).default(20),
-  PULSE_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  PULSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   PULSE_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
 });
 
