@@ -1,17 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '@pulse/platform/config/pulse-config';
 import { EVENT_STORE, type EventStore } from '@pulse/platform/event-store/event-store.port';
-import { createApp } from '../../apps/api/src/create-app';
+import { auth, type InProcessPulse, startInProcessPulse } from './support/in-process-app';
 
 // The HTTP surface in-process (Fastify's inject: no sockets), on a fresh
 // embedded store per file. Every client error must be a 4xx naming the
 // problem, and must leave the event log exactly as it was.
-
-const keys = { admin: 'admin-key-0123456789', ingest: 'ingest-key-0123456789', read: 'read-key-0123456789' };
-const auth = (role: keyof typeof keys) => ({ authorization: `Bearer ${keys[role]}` });
 
 const item = {
   title: 'Trail runner',
@@ -33,33 +26,19 @@ const view = (eventId: string, itemId = 'sku-1', shopperId = 'shopper-1') => ({
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 
 describe('HTTP API', () => {
+  let pulse: InProcessPulse;
   let app: NestFastifyApplication;
   let store: EventStore;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pulse-api-'));
-    app = await createApp(
-      loadConfig({
-        PULSE_DATA_DIR: dataDir,
-        PULSE_ADMIN_KEY: keys.admin,
-        PULSE_INGEST_KEY: keys.ingest,
-        PULSE_READ_KEY: keys.read,
-        PULSE_BODY_LIMIT_BYTES: String(256 * 1024),
-        PULSE_LOG_LEVEL: 'error',
-      }),
-    );
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    pulse = await startInProcessPulse({ PULSE_BODY_LIMIT_BYTES: String(256 * 1024) });
+    app = pulse.app;
     store = app.get(EVENT_STORE);
     const put = await app.inject({ method: 'PUT', url: '/v1/items/sku-1', headers: auth('ingest'), payload: item });
     expect(put.statusCode).toBe(201);
   });
 
-  afterAll(async () => {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => pulse.close());
 
   describe('catalog', () => {
     it('answers PUT of an unchanged item with 200 and stores nothing', async () => {

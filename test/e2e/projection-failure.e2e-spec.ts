@@ -1,18 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '@pulse/platform/config/pulse-config';
 import type { Projection } from '@pulse/platform/projections/projection';
-import { createApp } from '../../apps/api/src/create-app';
 import { pulseProjections } from '../../apps/api/src/projections';
+import { auth, type InProcessPulse, startInProcessPulse } from './support/in-process-app';
 
 // A projection whose handler throws on one event must stop with status
 // `failed` at that event, say so through the admin API, and leave the other
 // projections serving.
-
-const keys = { admin: 'admin-key-0123456789', ingest: 'ingest-key-0123456789', read: 'read-key-0123456789' };
-const auth = (role: keyof typeof keys) => ({ authorization: `Bearer ${keys[role]}` });
 
 const fragile: Projection = {
   name: 'fragile_views',
@@ -25,29 +18,19 @@ const fragile: Projection = {
 };
 
 describe('a poisoned event', () => {
+  let pulse: InProcessPulse;
   let app: NestFastifyApplication;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pulse-poison-'));
-    app = await createApp(
-      loadConfig({
-        PULSE_DATA_DIR: dataDir,
-        PULSE_ADMIN_KEY: keys.admin,
-        PULSE_INGEST_KEY: keys.ingest,
-        PULSE_READ_KEY: keys.read,
-        PULSE_LOG_LEVEL: 'fatal', // the failure is logged on purpose; keep the test output quiet
-        PULSE_UNKNOWN_ITEMS: 'accept',
-      }),
+    pulse = await startInProcessPulse(
+      // The failure is logged on purpose; keep the test output quiet.
+      { PULSE_LOG_LEVEL: 'fatal', PULSE_UNKNOWN_ITEMS: 'accept' },
       (config) => [...pulseProjections(config), fragile],
     );
-    await app.init();
+    app = pulse.app;
   });
 
-  afterAll(async () => {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => pulse.close());
 
   it('stops only its projection, reports where and why, and fails again at the same event on resume', async () => {
     const at = new Date().toISOString();
