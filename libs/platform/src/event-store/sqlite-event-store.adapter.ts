@@ -147,7 +147,7 @@ function limitOf(maxCount: number | undefined): number {
 }
 
 function isBusy(error: unknown): boolean {
-  return error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
+  return isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
 }
 
 export class SqliteEventStore implements EventStore {
@@ -368,7 +368,7 @@ export class SqliteEventStore implements EventStore {
         );
         position = BigInt(result.lastInsertRowid);
       } catch (error) {
-        if (error instanceof Database.SqliteError && error.message.includes('events.event_id')) {
+        if (isSqliteError(error) && error.message.includes('events.event_id')) {
           // A later id of the batch is stored but the first is not: not a retry of one append.
           throw new InvalidAppendError(
             `Event id '${ids[i]}' is already stored; a retry must resend the original batch unchanged`,
@@ -560,4 +560,17 @@ class SqliteSubscription implements EventSubscription, AsyncIterator<RecordedEve
       this.wake = done;
     });
   }
+}
+
+/**
+ * Matched by shape, not `instanceof Database.SqliteError`: better-sqlite3
+ * registers its error class once per loaded native module, so where the
+ * module is shared across sandboxes (jest workers) the class differs.
+ */
+function isSqliteError(error: unknown): error is Error & { code: string } {
+  return (
+    error instanceof Object &&
+    (error as { name?: unknown }).name === 'SqliteError' &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
 }
