@@ -2,6 +2,7 @@ import { createCatalogItemsProjection } from '@pulse/catalog/projections';
 import type { PulseConfig } from '@pulse/platform/config/pulse-config';
 import type { Projection } from '@pulse/platform/projections/projection';
 import { createItemStatisticsProjection } from '@pulse/recommendations/projections';
+import { createServingMetricsProjection } from '@pulse/recommendations/projections/serving-metrics.projection';
 import { createShopperProfileProjection } from '@pulse/shoppers/projections';
 
 const HOUR_MS = 3_600_000;
@@ -18,5 +19,6 @@ export function pulseProjections(config: PulseConfig): Projection[] {
       neighbours: config.PULSE_NEIGHBOURS,
       sessionWindow: 20,
     }),
+    createServingMetricsProjection(),
   ];
 }

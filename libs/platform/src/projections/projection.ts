@@ -57,7 +57,9 @@ export interface ProjectionTransaction {
   get<Doc extends DocumentFields = DocumentFields>(readModel: string, id: string): Promise<Doc | null>;
   /**
    * Applies `reducer` to one document unless it has already seen the event
-   * being handled. Reducers must not mutate their input.
+   * being handled. Reducers must not mutate their input. Update a document at
+   * most once per event: a second update of it for the same event is skipped
+   * by the same rule.
    */
   update<Doc extends DocumentFields = DocumentFields>(
     readModel: string,

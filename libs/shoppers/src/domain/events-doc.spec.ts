@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { itemEventDefinitions } from '@pulse/catalog/domain/item.events';
 import type { EventMetadata } from '@pulse/platform/events/event-metadata';
 import type { EventDefinition } from '@pulse/platform/events/event-registry';
+import { servedEventDefinitions } from '@pulse/recommendations/domain/served.events';
 import { shopperEventDefinitions } from './shopper.events';
 
 /**
@@ -28,6 +29,8 @@ const metadataFields = {
 const definitionsByStreamPrefix: [string, readonly EventDefinition<any>[]][] = [
   ['shopper-', shopperEventDefinitions],
   ['item-', itemEventDefinitions],
+  ['recommendation-', servedEventDefinitions.filter((d) => d.type === 'RecommendationsServed')],
+  ['search-', servedEventDefinitions.filter((d) => d.type === 'SearchResultsServed')],
 ];
 
 /** The text under a heading, up to the next heading of the same or a higher level. */
@@ -66,7 +69,7 @@ describe('docs/events.md', () => {
     expect(section(doc, '## What every event carries')).toContain(`\`${field}\``);
   });
 
-  it.each(['shopper-', 'item-'])('documents the stream prefix %s', (prefix) => {
+  it.each(definitionsByStreamPrefix.map(([prefix]) => prefix))('documents the stream prefix %s', (prefix) => {
     expect(section(doc, '## Streams')).toContain(`\`${prefix}<`);
   });
 
@@ -74,7 +77,7 @@ describe('docs/events.md', () => {
     const registered = new Set(
       definitionsByStreamPrefix.flatMap(([, definitions]) => definitions.map((d) => d.type)),
     );
-    const documented = ['## Shopper events', '## Item events'].flatMap((heading) =>
+    const documented = ['## Shopper events', '## Item events', '## Served events'].flatMap((heading) =>
       [...(section(doc, heading) ?? '').matchAll(/^### (\S+)\s*$/gm)].map((match) => match[1]!),
     );
     expect(documented.filter((type) => !registered.has(type))).toEqual([]);
