@@ -24,7 +24,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/*/src/domain/**/*.ts', 'libs/platform/src/domain/**/*.ts', 'libs/platform/src/events/**/*.ts'],
+    files: [
+      'libs/*/src/domain/**/*.ts',
+      'libs/{catalog,shoppers,recommendations}/src/projections/**/*.ts',
+      'libs/recommendations/src/pipeline/**/*.ts',
+      'libs/recommendations/src/search/**/*.ts',
+      'libs/platform/src/events/**/*.ts',
+      'libs/platform/src/text/**/*.ts',
+      'libs/platform/src/time/**/*.ts',
+    ],
+    ignores: ['**/testing/**', '**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: infrastructure }] },
   },
   {

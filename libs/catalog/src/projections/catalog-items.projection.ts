@@ -22,6 +22,9 @@ const readModels: readonly ReadModelSpec[] = [
       { fields: { categoryKeys: 1 } },
       { fields: { brand: 1 } },
       { fields: { status: 1 } },
+      // New arrivals (the recommender's exploration share), overall and per category.
+      { fields: { status: 1, listedAt: -1 } },
+      { fields: { categoryKeys: 1, listedAt: -1 } },
     ],
   },
 ];

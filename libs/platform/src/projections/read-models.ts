@@ -12,7 +12,25 @@ import type { ProjectionManager } from './projection-manager';
  * projections to reach a position the client got from a write
  * (read-your-writes).
  */
-export class ReadModels {
+/** Reading read models by logical name: what adapters over read models depend on. */
+export interface ReadModelReader {
+  get(readModel: string, id: string): Promise<StoredDocument | null>;
+  getMany(readModel: string, ids: readonly string[]): Promise<Map<string, StoredDocument>>;
+  find(readModel: string, filter: DocumentFilter, options?: FindOptions): Promise<StoredDocument[]>;
+  count(readModel: string, filter?: DocumentFilter): Promise<number>;
+}
+
+/** Reads collections named exactly like the read models (tests, tools). */
+export function unversionedReader(docs: DocumentStore): ReadModelReader {
+  return {
+    get: (readModel, id) => docs.get(readModel, id),
+    getMany: (readModel, ids) => docs.getMany(readModel, ids),
+    find: (readModel, filter, options) => docs.find(readModel, filter, options),
+    count: (readModel, filter) => docs.count(readModel, filter),
+  };
+}
+
+export class ReadModels implements ReadModelReader {
   constructor(
     private readonly manager: ProjectionManager,
     private readonly docs: DocumentStore,
