@@ -563,13 +563,15 @@ class SqliteSubscription implements EventSubscription, AsyncIterator<RecordedEve
 }
 
 /**
- * Matched by shape, not `instanceof Database.SqliteError`: better-sqlite3
- * registers its error class once per loaded native module, so where the
- * module is shared across sandboxes (jest workers) the class differs.
+ * Matched by shape, not `instanceof`: better-sqlite3 registers its error
+ * class once per loaded native module, so where the module is shared across
+ * sandboxes (jest's per-file realms) the error comes from another realm and
+ * is not even `instanceof Object` here.
  */
 function isSqliteError(error: unknown): error is Error & { code: string } {
   return (
-    error instanceof Object &&
+    typeof error === 'object' &&
+    error !== null &&
     (error as { name?: unknown }).name === 'SqliteError' &&
     typeof (error as { code?: unknown }).code === 'string'
   );
