@@ -1,0 +1,4 @@
+export * from './datasets';
+export * from './evaluation';
+export * from './baselines';
+export * from './util/random';
