@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.command';
 import { registerEvaluateCommand } from './commands/evaluate.command';
 import { registerProjectionsCommand } from './commands/projections.command';
+import { registerSimulateCommand } from './commands/simulate.command';
 
 const program = new Command()
   .name('pulse')
@@ -12,6 +13,7 @@ const program = new Command()
 registerBenchCommand(program);
 registerEvaluateCommand(program);
 registerProjectionsCommand(program);
+registerSimulateCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`pulse: ${(error as Error)?.message ?? String(error)}\n`);

@@ -4,6 +4,8 @@ import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type DriveSummary, driveOverHttp } from '@pulse/testing/synthetic/drive-over-http';
 import {
+  MEAN_EVENTS_PER_SESSION,
+  startAtFor,
   SyntheticShop,
   type SyntheticShopOptions,
 } from '@pulse/testing/synthetic/shop/synthetic-shop';
@@ -27,11 +29,6 @@ interface SimulateOptions {
   shiftAfter?: number;
   json?: boolean;
 }
-
-/** Interactions per visit in the synthetic shop, on average: converts an event rate into a visit rate. */
-const EVENTS_PER_SESSION = 9;
-/** The shop's default visit rate when its clock is simulated (see SyntheticShopOptions.sessionsPerHour). */
-const SIMULATED_SESSIONS_PER_HOUR = 1200;
 
 /**
  * `pulse simulate`: a realistic synthetic shop (libs/testing/src/synthetic)
@@ -150,7 +147,7 @@ async function simulateOverHttp(options: SimulateOptions): Promise<void> {
     ? // Visits arrive as fast as --rate asks, so the shop's clock keeps pace with the wall clock.
       {
         startAt: Date.now(),
-        sessionsPerHour: (options.rate * 3600) / EVENTS_PER_SESSION,
+        sessionsPerHour: (options.rate * 3600) / MEAN_EVENTS_PER_SESSION,
         diurnal: false,
         // Ten minutes unseen first, so a short run is not all first clicks of new visits.
         warmUpMs: 10 * 60_000,
@@ -233,12 +230,11 @@ async function simulateOverHttp(options: SimulateOptions): Promise<void> {
  * Where a simulated clock must start for `events` to end shortly before now:
  * read models decay interest towards the present, so a log from long ago
  * would show shoppers with no interests, and one running into the future
- * would have Pulse refuse events (PULSE_MAX_CLOCK_SKEW_MS). The span is an
- * estimate (visits vary in length), hence the margin.
+ * would have Pulse refuse events (PULSE_MAX_CLOCK_SKEW_MS). Visits vary in
+ * length, hence 5% more events and ten minutes to spare.
  */
 function startToEndBeforeNow(events: number): number {
-  const estimatedSpanMs = (events / (SIMULATED_SESSIONS_PER_HOUR * EVENTS_PER_SESSION)) * 3_600_000;
-  return Date.now() - 1.15 * estimatedSpanMs - 10 * 60_000;
+  return startAtFor(events * 1.05, Date.now() - 10 * 60_000);
 }
 
 function shopOptions(options: SimulateOptions): SyntheticShopOptions {

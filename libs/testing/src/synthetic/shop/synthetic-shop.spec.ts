@@ -1,6 +1,6 @@
 import { itemWithId } from '@pulse/catalog/http/item.wire-schema';
 import { interactionWireEvent } from '@pulse/shoppers/http/interaction.wire-schema';
-import { SyntheticShop } from './synthetic-shop';
+import { startAtFor, SyntheticShop } from './synthetic-shop';
 import type { ShopEvent, WireInteraction } from './wire';
 
 const HAN = /\p{Script=Han}/u;
@@ -145,6 +145,16 @@ describe('SyntheticShop', () => {
     expect(cold.seen).toBeLessThanOrEqual(cold.started);
     const warm = sessionsSeen(30 * 60_000);
     expect(warm.seen).toBeGreaterThan(warm.started);
+  });
+
+  it('knows when to start so that a run ends just before a given moment, at night or in the evening', () => {
+    for (const endAt of [Date.UTC(2026, 0, 10, 4), Date.UTC(2026, 0, 10, 20)]) {
+      const startAt = startAtFor(5000 * 1.05, endAt);
+      const timed = new SyntheticShop({ seed: 15, items: 300, startAt });
+      for (const _ of timed.events(5000));
+      expect(timed.now).toBeLessThanOrEqual(endAt);
+      expect(endAt - timed.now).toBeLessThan(0.25 * (endAt - startAt));
+    }
   });
 
   it('has returning shoppers with many visits and anonymous one-visit shoppers', () => {

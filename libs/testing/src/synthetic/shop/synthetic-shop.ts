@@ -81,6 +81,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** Mean of the diurnal intensity below; arrivals are thinned from the peak rate. */
 const DIURNAL_MEAN = 0.675;
+const DEFAULT_SESSIONS_PER_HOUR = 1200;
 
 export class SyntheticShop {
   readonly seed: number;
@@ -116,7 +117,7 @@ export class SyntheticShop {
     this.clock = opensAt;
     this.settings = {
       anonymousShare: options.anonymousShare ?? 0.3,
-      sessionsPerHour: options.sessionsPerHour ?? 1200,
+      sessionsPerHour: options.sessionsPerHour ?? DEFAULT_SESSIONS_PER_HOUR,
       diurnal: options.diurnal ?? true,
       newItemsPerDay: options.newItemsPerDay ?? this.catalog.size * 0.01,
       restockAfterDays: options.restockAfterDays ?? 3,
@@ -381,6 +382,35 @@ export class SyntheticShop {
     if (!item) throw new Error(`unknown item '${itemId}'`);
     return item;
   }
+}
+
+/** Interaction events per visit with the default behaviour, on average (measured 8.9 to 9.1). */
+export const MEAN_EVENTS_PER_SESSION = 9;
+
+/**
+ * When a shop must start for about `events` interactions to end at `endAt`:
+ * walks back from `endAt` through the visit rate, quiet nights included,
+ * until enough visits have arrived. An estimate (visits vary in length):
+ * callers that must not run past `endAt` ask for a few percent more events.
+ */
+export function startAtFor(
+  events: number,
+  endAt: number,
+  options: Pick<SyntheticShopOptions, 'sessionsPerHour' | 'diurnal'> = {},
+): number {
+  const sessionsPerHour = options.sessionsPerHour ?? DEFAULT_SESSIONS_PER_HOUR;
+  const diurnal = options.diurnal ?? true;
+  const stepMs = 60_000;
+  let visits = events / MEAN_EVENTS_PER_SESSION;
+  let t = endAt;
+  while (visits > 0) {
+    const perHour = diurnal
+      ? (sessionsPerHour / DIURNAL_MEAN) * diurnalIntensity(t - stepMs / 2)
+      : sessionsPerHour;
+    visits -= (perHour * stepMs) / HOUR_MS;
+    t -= stepMs;
+  }
+  return t;
 }
 
 /** 0.35 at night to 1 in the evening (UTC hours), mean DIURNAL_MEAN. */
