@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { CatalogItemDocument } from '@pulse/catalog/projections/catalog-item.document';
 import type { CommandContext } from '@pulse/platform/actors/event-sourced-binding';
 import { RequestValidationError } from '@pulse/platform/http/request-validation';
 import { fieldsOf } from '@pulse/platform/projections/projection';
@@ -14,6 +13,7 @@ import {
 } from '../pipeline/recommendation-request';
 import type { RecommendationResult } from '../pipeline/recommendation-result';
 import { InvalidRecommendationRequestError } from '../pipeline/request-validation';
+import { itemDisplayFields } from './item-display';
 import { ServedResponsesRecorder } from './served-responses.recorder';
 
 /** The read models a recommendation depends on: `after` waits for all of them. */
@@ -94,7 +94,7 @@ export class RecommendationsService {
         score: round(item.score),
         slot: item.slot,
         reasons: item.reasons,
-        ...display(catalog.get(item.itemId)),
+        ...itemDisplayFields(catalog.get(item.itemId)),
       })),
       candidatesConsidered: result.candidatesConsidered,
       filteredOut: result.filteredOut,
@@ -114,16 +114,5 @@ export class RecommendationsService {
   }
 }
 
-function display(item: CatalogItemDocument | undefined) {
-  if (!item) return {};
-  return {
-    title: item.title,
-    categoryPath: item.categoryPath,
-    brand: item.brand,
-    price: item.price,
-    currency: item.currency,
-    ...(item.imageUrl !== undefined && { imageUrl: item.imageUrl }),
-  };
-}
 
 const round = (value: number) => Math.round(value * 1e6) / 1e6;

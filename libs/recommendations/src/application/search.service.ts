@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { CatalogItemDocument } from '@pulse/catalog/projections/catalog-item.document';
 import type { CommandContext } from '@pulse/platform/actors/event-sourced-binding';
 import { fieldsOf } from '@pulse/platform/projections/projection';
 import { READ_MODELS, type ReadModels } from '@pulse/platform/projections/read-models';
@@ -10,6 +9,7 @@ import { ShopperInterest } from '../pipeline/profile/shopper-interest';
 import type { SearchFilters, SearchHit } from '../search';
 import { personalRerank } from '../search/personal-rerank';
 import { SearchIndexFeeder } from './search-index.feeder';
+import { itemDisplayFields } from './item-display';
 import { ServedResponsesRecorder } from './served-responses.recorder';
 
 export interface SearchRequest {
@@ -97,7 +97,7 @@ export class SearchService {
         textScore: round(textScores.get(hit.itemId) ?? 0),
         ...(hit.personal !== undefined && { personalScore: round(hit.personal) }),
         reasons: reasons(matches.get(hit.itemId), hit.matchedInterest),
-        ...display(catalog.get(hit.itemId)),
+        ...itemDisplayFields(catalog.get(hit.itemId)),
       })),
       facets: result.facets,
     };
@@ -134,17 +134,5 @@ function reasons(matched: SearchHit['matched'] | undefined, interest?: { categor
   return out;
 }
 
-function display(item: CatalogItemDocument | undefined) {
-  if (!item) return {};
-  return {
-    title: item.title,
-    categoryPath: item.categoryPath,
-    brand: item.brand,
-    price: item.price,
-    currency: item.currency,
-    inStock: item.inStock,
-    ...(item.imageUrl !== undefined && { imageUrl: item.imageUrl }),
-  };
-}
 
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
