@@ -12,7 +12,7 @@ const infrastructure = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'bin/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'bin/**', 'test/support/*.js'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
