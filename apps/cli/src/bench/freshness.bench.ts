@@ -120,7 +120,7 @@ async function postEvents(pulse: PulseChild, body: unknown): Promise<EventsAnswe
 
 // ---- load and probes ------------------------------------------------------------------------
 
-/** Shared stop flag and the measured window's start, so every loop agrees on it. */
+/** Shared by every loop: whether samples count yet (after warm-up), and when to stop. */
 interface Window {
   measuring: boolean;
   stopped: boolean;

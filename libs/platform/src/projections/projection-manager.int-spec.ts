@@ -136,6 +136,25 @@ describe('ProjectionManager on SQLite', () => {
     await expect(manager.waitFor(await events.headPosition(), ['fragile_by_stream'], 1_000)).rejects.toThrow(/failed/);
   });
 
+  it('lets timers and requests run between batches while catching up a long log', async () => {
+    await (events as SqliteEventStore).appendMany(
+      Array.from({ length: 60 }, (_, i) => ({
+        streamId: `long-${i}`,
+        events: Array.from({ length: 50 }, () => counted(1)),
+        expected: 'no_stream' as const,
+      })),
+    );
+    const head = await events.headPosition();
+    const manager = manage(totals());
+    await manager.start();
+    // A timer due at once must fire long before 3000 events are projected in batches of 50.
+    const caughtUpWhenTimerFired = await new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(manager.list()[0]!.checkpoint === head.toString()), 0),
+    );
+    expect(caughtUpWhenTimerFired).toBe(false);
+    await manager.waitFor(head, ['totals_by_stream'], 20_000);
+  });
+
   it('times out a wait for a position the projections do not reach', async () => {
     const manager = manage(totals());
     await manager.start();

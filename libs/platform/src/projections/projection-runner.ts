@@ -156,9 +156,13 @@ export class ProjectionRunner {
       if (first.done) return;
       const batch: RecordedEvent[] = [first.value];
       next = iterator.next();
-      // Take whatever is already available, without waiting for more.
+      // Take whatever is already available, without waiting for more: the
+      // turn of the event loop resolves only once nothing else is ready. One
+      // per batch, not per event: while catching up events are always ready,
+      // and a timer per event would pile up until the catch-up ends.
+      const turn = nextTurn();
       while (batch.length < this.maxBatch) {
-        const more = await Promise.race([next, nextTurn()]);
+        const more = await Promise.race([next, turn]);
         if (more === NOTHING_YET || more.done) break;
         batch.push(more.value);
         next = iterator.next();
@@ -166,6 +170,9 @@ export class ProjectionRunner {
       await this.applyBatch(batch);
       if (this.state === 'failed') return;
       if (this.state !== 'live' && (await this.isCaughtUp())) this.state = 'live';
+      // Let requests in between batches: a catch-up of a long log must not
+      // stall the service (a rebuild runs while the old version serves).
+      await nextTurn();
     }
   }
 
