@@ -132,10 +132,13 @@ export function sendProblem(
   logger: Logger,
 ): void {
   const problem = { ...toProblem(error), requestId: String(request.id) };
-  if (problem.statusCode >= 500) {
+  if (problem.statusCode === 500) {
     logger.error(
       `${request.method} ${request.url} failed (request ${request.id}): ${(error as Error)?.stack ?? String(error)}`,
     );
+  } else if (problem.statusCode > 500) {
+    // Known conditions (a backend down, read models behind): worth a line, not a stack.
+    logger.warn(`${request.method} ${request.url} answered ${problem.statusCode} (request ${request.id}): ${problem.message}`);
   }
   void reply.status(problem.statusCode).header('content-type', 'application/json').send(problem);
 }
