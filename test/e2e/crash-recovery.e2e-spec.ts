@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordedEvent } from '@pulse/platform/event-store/event-store.port';
 import { SqliteEventStore } from '@pulse/platform/event-store/sqlite-event-store.adapter';
-import { makeTempDataDir, PulseProcess } from './support/pulse-process';
+import { makeTempDataDir, PulseProcess } from '@pulse/testing/pulse-process';
 
 /**
  * Crash recovery of ingestion: several clients stream events (batches, single

@@ -22,7 +22,7 @@ import {
   type WireEvent,
 } from '@pulse/testing/synthetic/event-stream.generator';
 import { pulseProjections } from '../../apps/api/src/projections';
-import { makeTempDataDir, PulseProcess } from './support/pulse-process';
+import { makeTempDataDir, PulseProcess } from '@pulse/testing/pulse-process';
 
 /**
  * Crash safety of the read side: while clients stream events (and catalog

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { PulseProcess } from '@pulse/testing/pulse-process';
 
 /** Helpers every `pulse bench ...` command shares: statistics, timing, the service under test. */
 
@@ -105,10 +105,6 @@ export function removeDir(dir: string): void {
 
 // ---- the service under test --------------------------------------------------------
 
-/** The compiled API next to the compiled CLI (dist/apps/cli/src/bench → dist/apps/api/src). */
-const API_ENTRY = join(__dirname, '..', '..', '..', 'api', 'src', 'main.js');
-const LISTENING = /Pulse listening on (http:\/\/\S+)/;
-const OUTPUT_TAIL_CHARS = 8_000;
 
 export interface PulseChild {
   readonly baseUrl: string;
@@ -124,86 +120,32 @@ export interface PulseChild {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `node dist/apps/api/src/main.js` on a free port and waits for its "listening" line. */
+/** Starts the compiled service (see PulseProcess) with keys of its own, never printed. */
 export async function startPulse(
   dataDir: string,
   env: Readonly<Record<string, string>> = {},
   timeoutMs = 30_000,
 ): Promise<PulseChild> {
-  if (!existsSync(API_ENTRY)) {
-    throw new Error(`${API_ENTRY} is missing: run \`npm run build\` first`);
-  }
   const key = () => randomBytes(18).toString('base64url');
-  const ingestKey = key();
-  const child: ChildProcess = spawn(process.execPath, [API_ENTRY], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      // Not 0.0.0.0: fetch may try "localhost" as ::1 first, where nothing listens.
-      HOST: '127.0.0.1',
-      PULSE_DATA_DIR: dataDir,
-      PULSE_ADMIN_KEY: key(),
-      PULSE_INGEST_KEY: ingestKey,
-      PULSE_READ_KEY: key(),
-      PULSE_LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<string>((done) =>
-    child.once('exit', (code, signal) => done(signal ?? `exit code ${code}`)),
-  );
-  // Read both pipes for the child's whole life: a full pipe would stall it mid-benchmark.
-  let output = '';
-  const keepTail = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stdout!.on('data', keepTail);
-  child.stderr!.on('data', keepTail);
-
-  const baseUrl = await new Promise<string>((ready, fail) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`Pulse did not start within ${timeoutMs} ms. Its output:\n${output}`));
-    }, timeoutMs);
-    const onData = () => {
-      const match = LISTENING.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      ready(match[1]!);
-    };
-    child.stdout!.on('data', onData);
-    void exited.then((how) => {
-      clearTimeout(timer);
-      fail(new Error(`Pulse exited (${how}) before listening. Its output:\n${output}`));
-    });
-  });
-
-  const isAlive = () => child.exitCode === null && child.signalCode === null;
-  return {
-    baseUrl,
+  const pulse = await PulseProcess.start({
     dataDir,
-    ingestKey,
-    outputTail: () => output,
-    isAlive,
-    cpuMs: () => processCpuMs(child.pid),
-    async stop(graceMs = 10_000) {
-      if (!isAlive()) return;
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(timer);
-    },
+    keys: { admin: key(), ingest: key(), read: key() },
+    env,
+    startTimeoutMs: timeoutMs,
+  });
+  return {
+    baseUrl: pulse.baseUrl,
+    dataDir,
+    ingestKey: pulse.keys.ingest,
+    outputTail: pulse.outputTail,
+    isAlive: () => pulse.isAlive(),
+    cpuMs: () => processCpuMs(pulse.pid),
+    stop: (graceMs) => pulse.stop(graceMs),
   };
 }
 
-/**
- * CPU time of another process from /proc/<pid>/stat (utime and stime, fields
- * 14 and 15, in clock ticks of 1/100 s on Linux). On a shared machine, CPU
- * per event is a steadier figure than events per second.
- */
-function processCpuMs(pid: number | undefined): number | undefined {
+/** CPU time a process has used (user + system) from /proc; undefined off Linux or once it is gone. */
+export function processCpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -211,7 +153,7 @@ function processCpuMs(pid: number | undefined): number | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
-    return undefined; // not Linux, or the process is gone: the figure is left out
+    return undefined;
   }
 }
 

@@ -1,15 +1,28 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
- * The real service as a child process, for e2e tests: `node dist/...main.js`
- * on a free port, a temp data directory and fixed API keys. It runs the
- * compiled output because that is what ships (`npm test` builds first).
+ * The real service as a child process, for e2e tests and benchmarks:
+ * `node dist/apps/api/src/main.js` on a free port, a temp data directory and
+ * known API keys. It runs the compiled output because that is what ships
+ * (`npm test` builds first).
  */
 
-const ENTRY = resolve(__dirname, '../../../dist/apps/api/src/main.js');
+/** The project root, found from here both as TypeScript source (jest) and compiled under dist/. */
+function projectRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'pulse') {
+      return dir;
+    }
+  }
+  throw new Error(`cannot find the Pulse project above ${from}`);
+}
+
+const ENTRY = join(projectRoot(__dirname), 'dist', 'apps', 'api', 'src', 'main.js');
 const LISTENING = /Pulse listening on (http:\/\/\S+)/;
 /** Enough of the child's output to explain a failed start, without holding a long log in memory. */
 const OUTPUT_TAIL_CHARS = 8_000;
@@ -25,6 +38,8 @@ export const TEST_KEYS: Readonly<Record<Role, string>> = {
 export interface StartOptions {
   /** Reuse a data directory (e.g. to restart after a crash). Default: a fresh temp directory. */
   readonly dataDir?: string;
+  /** API keys by role. Default: TEST_KEYS. */
+  readonly keys?: Readonly<Record<Role, string>>;
   /** Extra environment, e.g. PULSE_UNKNOWN_ITEMS. */
   readonly env?: Readonly<Record<string, string>>;
   /** How long to wait for the "listening" line. */
@@ -55,7 +70,14 @@ export class PulseProcess {
     readonly baseUrl: string,
     readonly dataDir: string,
     private readonly exited: Promise<NodeJS.Signals | number | null>,
+    readonly keys: Readonly<Record<Role, string>>,
+    /** The child's recent output, to explain a failure. */
+    readonly outputTail: () => string,
   ) {}
+
+  isAlive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
 
   static async start(options: StartOptions = {}): Promise<PulseProcess> {
     if (!existsSync(ENTRY)) {
@@ -71,9 +93,9 @@ export class PulseProcess {
         // Not 0.0.0.0: fetch may resolve "localhost" to ::1 first, where nothing listens.
         HOST: '127.0.0.1',
         PULSE_DATA_DIR: dataDir,
-        PULSE_ADMIN_KEY: TEST_KEYS.admin,
-        PULSE_INGEST_KEY: TEST_KEYS.ingest,
-        PULSE_READ_KEY: TEST_KEYS.read,
+        PULSE_ADMIN_KEY: (options.keys ?? TEST_KEYS).admin,
+        PULSE_INGEST_KEY: (options.keys ?? TEST_KEYS).ingest,
+        PULSE_READ_KEY: (options.keys ?? TEST_KEYS).read,
         PULSE_LOG_LEVEL: 'warn',
         ...options.env,
       },
@@ -112,7 +134,7 @@ export class PulseProcess {
       });
     });
     try {
-      return new PulseProcess(child, await listening, dataDir, exited);
+      return new PulseProcess(child, await listening, dataDir, exited, options.keys ?? TEST_KEYS, () => output);
     } catch (error) {
       // A directory we made is ours to remove; a caller's is left for inspection.
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
@@ -153,9 +175,7 @@ export class PulseProcess {
   ): Promise<PulseResponse<Body>> {
     const headers: Record<string, string> = {};
     if (options.key !== undefined) {
-      const token = Object.hasOwn(TEST_KEYS, options.key)
-        ? TEST_KEYS[options.key as Role]
-        : options.key;
+      const token = Object.hasOwn(this.keys, options.key) ? this.keys[options.key as Role] : options.key;
       headers.authorization = `Bearer ${token}`;
     }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
