@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatIngestReport, INGEST_DEFAULTS, runIngestBench } from '../bench/ingest.bench';
 import { registerReadSideBenches } from './bench-read-side.command';
+import { registerServingBenches } from './bench-serving.command';
 
 /**
  * `pulse bench <what>`: benchmarks against the compiled service, each in its
@@ -45,6 +46,7 @@ export function registerBenchCommand(program: Command): void {
 
   // replay and freshness are registered by their own file, by the engineers who own them.
   registerReadSideBenches(bench);
+  registerServingBenches(bench);
 }
 
 function positiveNumber(option: string) {

@@ -1,0 +1,3 @@
+export * from './softmax-loss';
+export * from './sequence-trainer';
+export * from './validation-holdout';
