@@ -2,7 +2,6 @@ import type { ModelSpec } from '../evaluation/recommender';
 import { gru4recSpec, sasrecSpec } from './model-specs';
 
 export * from './sequence-encoder';
-export * from './encoder-ops';
 export * from './sasrec.model';
 export * from './gru4rec.model';
 export * from './sequence-features';

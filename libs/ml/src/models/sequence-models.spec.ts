@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   ItemIndex,
@@ -182,6 +185,21 @@ describe.each<SequenceModelKind>(['sasrec', 'gru4rec'])('%s', (kind) => {
     await model.fit(trainingData(pairs), { seed: 5 });
     expect(Number.isFinite(model.report!.epochs[0].loss)).toBe(true);
     model.dispose();
+  });
+
+  it('stops after the current epoch when its stop file appears', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pulse-stop-'));
+    const stopFile = path.join(dir, 'STOP');
+    writeFileSync(stopFile, '');
+    try {
+      const model = new SequenceRecommender(kind, { ...small, epochs: 10, stopFile });
+      await model.fit(train, { seed: 5 });
+      expect(model.report!.epochs.length).toBe(1);
+      expect(model.report!.stoppedEarly).toBe(true);
+      model.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('early-stops on the harness holdout metric and restores the best epoch', async () => {

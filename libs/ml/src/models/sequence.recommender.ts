@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { Sequences } from '../datasets/sequence-dataset';
 import { scoreSplit } from '../evaluation/harness';
@@ -42,6 +43,8 @@ export interface SequenceModelParams {
   /** Sequences carved from the training data for early stopping (0 = none). */
   readonly validationSequences: number;
   readonly progress: 'auto' | 'bar' | 'log' | 'none';
+  /** If set, training stops after the epoch during which this file appears (long runs on shared machines). */
+  readonly stopFile: string;
   readonly seed: number;
 }
 
@@ -63,6 +66,7 @@ export const SEQUENCE_MODEL_DEFAULTS: SequenceModelParams = {
   evalEvery: 2,
   validationSequences: 3000,
   progress: 'auto',
+  stopFile: '',
   seed: 42,
 };
 
@@ -197,6 +201,7 @@ export class SequenceRecommender implements Recommender {
       evalEvery: p.evalEvery,
       seed,
       progress,
+      shouldStop: p.stopFile ? () => existsSync(p.stopFile) : undefined,
       onProgress: options.onProgress
         ? (fraction, message) => options.onProgress!({ fraction, message })
         : undefined,

@@ -35,6 +35,8 @@ export interface TrainingSettings {
   readonly progress?: 'bar' | 'log' | 'none';
   readonly log?: (line: string) => void;
   readonly onProgress?: (fraction: number, message: string) => void;
+  /** Checked after every epoch: true stops training as early stopping would (best weights restored). */
+  readonly shouldStop?: () => boolean;
   /** Early-stopping metric (higher is better), e.g. holdout NDCG@10 through the harness. */
   readonly validate?: () => number | Promise<number>;
 }
@@ -235,6 +237,11 @@ export async function trainSequenceModel(
         stoppedEarly = true;
         break;
       }
+    }
+    if (settings.shouldStop?.()) {
+      stoppedEarly = true;
+      if (mode !== 'none') log(`stop requested after epoch ${epoch}`);
+      break;
     }
   }
   if (bestWeights) {
