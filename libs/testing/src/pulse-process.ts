@@ -86,7 +86,10 @@ export class PulseProcess {
       );
     }
     const dataDir = options.dataDir ?? makeTempDataDir();
-    const child = spawn(process.execPath, [ENTRY], {
+    // PULSE_CHILD_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the
+    // service under a test or benchmark (NODE_OPTIONS refuses --cpu-prof).
+    const nodeArgs = (process.env.PULSE_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, ENTRY], {
       env: {
         ...process.env,
         PORT: '0',

@@ -62,6 +62,14 @@ interface DocumentRow {
 export class SqliteDocumentStore implements DocumentStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * Collections known to have a table on this connection. Asking sqlite_master
+   * before every read and running CREATE TABLE IF NOT EXISTS before every
+   * write cost ~7% of the service's CPU under ingest load. Another connection
+   * may still drop a table: reads then see "no such table" and answer empty,
+   * writes forget the table and retry once (see withTable).
+   */
+  private readonly tables = new Set<string>();
 
   /** `filename` is a better-sqlite3 path, or ':memory:' for a private in-memory database. */
   constructor(filename: string, options: SqliteDocumentStoreOptions = {}) {
@@ -81,10 +89,12 @@ export class SqliteDocumentStore implements DocumentStore {
   async get(collection: string, id: string): Promise<StoredDocument | null> {
     assertCollectionName(collection);
     if (!this.exists(collection)) return null;
-    const row = this.statement(
-      `SELECT id, position, doc FROM ${table(collection)} WHERE id = ? AND deleted = 0`,
-      true,
-    ).get(id) as DocumentRow | undefined;
+    const row = this.withTable(collection, undefined, () =>
+      this.statement(
+        `SELECT id, position, doc FROM ${table(collection)} WHERE id = ? AND deleted = 0`,
+        true,
+      ).get(id) as DocumentRow | undefined,
+    );
     return row ? toDocument(row) : null;
   }
 
@@ -93,11 +103,13 @@ export class SqliteDocumentStore implements DocumentStore {
     const found = new Map<string, StoredDocument>();
     if (ids.length === 0 || !this.exists(collection)) return found;
     // One JSON array parameter instead of one placeholder per id: no limit on the id count.
-    const rows = this.statement(
-      `SELECT id, position, doc FROM ${table(collection)}
+    const rows = this.withTable(collection, [], () =>
+      this.statement(
+        `SELECT id, position, doc FROM ${table(collection)}
        WHERE id IN (SELECT value FROM json_each(?)) AND deleted = 0`,
-      true,
-    ).all(JSON.stringify(ids)) as DocumentRow[];
+        true,
+      ).all(JSON.stringify(ids)) as DocumentRow[],
+    );
     for (const row of rows) found.set(row.id, toDocument(row));
     return found;
   }
@@ -117,7 +129,11 @@ export class SqliteDocumentStore implements DocumentStore {
       sql += ' LIMIT ? OFFSET ?';
       params.push(limit ?? -1, skip ?? 0); // LIMIT -1 means no limit
     }
-    const rows = this.statement(sql, true).all(...params) as DocumentRow[];
+    const rows = this.withTable(
+      collection,
+      [],
+      () => this.statement(sql, true).all(...params) as DocumentRow[],
+    );
     return rows.map(toDocument);
   }
 
@@ -125,10 +141,12 @@ export class SqliteDocumentStore implements DocumentStore {
     assertCollectionName(collection);
     const where = whereSql(parseFilter(filter));
     if (!this.exists(collection)) return 0;
-    const row = this.statement(
-      `SELECT count(*) AS n FROM ${table(collection)} AS t WHERE ${where.sql}`,
-    ).get(...where.params) as { n: number };
-    return row.n;
+    return this.withTable(collection, 0, () => {
+      const row = this.statement(
+        `SELECT count(*) AS n FROM ${table(collection)} AS t WHERE ${where.sql}`,
+      ).get(...where.params) as { n: number };
+      return row.n;
+    });
   }
 
   /**
@@ -154,6 +172,7 @@ export class SqliteDocumentStore implements DocumentStore {
     const name = `rmix_${collection}_${createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 16)}`;
     this.db
       .transaction(() => {
+        this.tables.delete(collection); // rare: check the table for real
         this.createTable(collection);
         this.db.exec(
           `CREATE INDEX IF NOT EXISTS ${name} ON ${table(collection)} (${columns.join(', ')})`,
@@ -174,8 +193,7 @@ export class SqliteDocumentStore implements DocumentStore {
     }
     // IMMEDIATE takes the write lock up front, so a concurrent writer makes us
     // wait (busy timeout) instead of failing at the first write mid-transaction.
-    this.db
-      .transaction(() => {
+    const write = this.db.transaction(() => {
         for (const [collection, collectionWrites] of writes) {
           this.createTable(collection);
           // The WHERE on DO UPDATE is the position guard: an equal or older write changes nothing.
@@ -196,8 +214,15 @@ export class SqliteDocumentStore implements DocumentStore {
              ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
           ).run(checkpoint.name, checkpoint.position);
         }
-      })
-      .immediate();
+      });
+    try {
+      write.immediate();
+    } catch (error) {
+      if (!isNoSuchTable(error)) throw error;
+      // Another connection dropped a table we had seen: forget them all, once.
+      this.tables.clear();
+      write.immediate();
+    }
   }
 
   async getCheckpoint(name: string): Promise<bigint | null> {
@@ -235,6 +260,7 @@ export class SqliteDocumentStore implements DocumentStore {
     assertCollectionName(collection);
     // Cached statements on the table may stay: SQLite re-prepares them if the table comes back.
     this.db.exec(`DROP TABLE IF EXISTS ${table(collection)}`);
+    this.tables.delete(collection);
   }
 
   async listCollections(): Promise<string[]> {
@@ -259,14 +285,28 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   private exists(collection: string): boolean {
-    return (
+    if (this.tables.has(collection)) return true;
+    const found =
       this.statement(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(
         table(collection),
-      ) !== undefined
-    );
+      ) !== undefined;
+    if (found) this.tables.add(collection);
+    return found;
+  }
+
+  /** Runs a read; if another connection dropped the table meanwhile, answers `empty`. */
+  private withTable<T>(collection: string, empty: T, read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (!isNoSuchTable(error)) throw error;
+      this.tables.delete(collection);
+      return empty;
+    }
   }
 
   private createTable(collection: string): void {
+    if (this.tables.has(collection)) return;
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS ${table(collection)} (
          id TEXT NOT NULL PRIMARY KEY,
@@ -275,6 +315,7 @@ export class SqliteDocumentStore implements DocumentStore {
          doc TEXT NOT NULL
        ) STRICT`,
     );
+    this.tables.add(collection);
   }
 
   /**
@@ -305,4 +346,14 @@ function toDocument(row: DocumentRow): StoredDocument {
     _position: row.position,
     ...(JSON.parse(row.doc) as Record<string, unknown>),
   };
+}
+
+/**
+ * better-sqlite3's error for a statement on a missing table, matched by text
+ * (its code is the generic SQLITE_ERROR) and not with instanceof: under jest
+ * the addon's SqliteError may come from another realm.
+ */
+function isNoSuchTable(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && /no such table/i.test(message);
 }

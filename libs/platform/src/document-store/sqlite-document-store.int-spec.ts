@@ -27,6 +27,24 @@ describe('SqliteDocumentStore', () => {
   });
   afterEach(() => store.close());
 
+  it('copes with a collection dropped by another connection after this one cached it', async () => {
+    const put = (id: string, position: bigint) =>
+      store.applyBatch([{ collection: 'profiles', writes: [{ op: 'put', id, doc: { id } }] }], position);
+    await put('s1', 1n);
+    expect(await store.get('profiles', 's1')).not.toBeNull();
+
+    const other = new SqliteDocumentStore(file);
+    await other.dropCollection('profiles');
+    await other.close();
+
+    expect(await store.get('profiles', 's1')).toBeNull();
+    expect(await store.getMany('profiles', ['s1'])).toEqual(new Map());
+    expect(await store.find('profiles', {})).toEqual([]);
+    expect(await store.count('profiles')).toBe(0);
+    await put('s2', 2n); // recreates the table instead of failing on the cached one
+    expect(await store.get('profiles', 's2')).toMatchObject({ _id: 's2', id: 's2', _position: 2n });
+  });
+
   it('rolls back every write and the checkpoint when a write fails midway through a batch', async () => {
     await store.applyBatch(
       [{ collection: 'profiles', writes: [{ op: 'put', id: 's1', doc: { v: 1 } }] }],
