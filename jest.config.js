@@ -7,8 +7,8 @@ const transform = { '^.+\\.(ts|js)$': ['@swc/jest'] };
 // untransformed on Node 20 (@fastify/static → content-disposition, for /docs).
 const transformIgnorePatterns = ['/node_modules/(?!(@fastify/static|content-disposition)/)'];
 const moduleNameMapper = {
-  '^@pulse/(platform|catalog|shoppers|testing|ml|recommendations)$': '<rootDir>/libs/$1/src',
-  '^@pulse/(platform|catalog|shoppers|testing|ml|recommendations)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@pulse/(platform|catalog|shoppers|testing|ml|recommendations|models)$': '<rootDir>/libs/$1/src',
+  '^@pulse/(platform|catalog|shoppers|testing|ml|recommendations|models)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node' };
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.command';
+import { registerDatasetCommand } from './commands/dataset.command';
 import { registerEvaluateCommand } from './commands/evaluate.command';
 import { registerProjectionsCommand } from './commands/projections.command';
 import { registerSimulateCommand } from './commands/simulate.command';
@@ -11,6 +12,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerBenchCommand(program);
+registerDatasetCommand(program);
 registerEvaluateCommand(program);
 registerProjectionsCommand(program);
 registerSimulateCommand(program);

@@ -1,3 +1,4 @@
+import type { ItemFeatureTable } from '../datasets/item-features';
 import type { Sequences } from '../datasets/sequence-dataset';
 
 /** What a model is trained on: a protocol's training part of a dataset. */
@@ -9,6 +10,8 @@ export interface TrainingData {
   readonly kind: 'users' | 'sessions';
   /** Time per sequence (see SequenceDataset.times); absent: no usable order. */
   readonly times?: Float64Array;
+  /** Item content (category path, brand, price, title tokens), for models that use it (two-tower). */
+  readonly itemFeatures?: ItemFeatureTable;
 }
 
 export interface FitProgress {
