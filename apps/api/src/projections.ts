@@ -3,6 +3,7 @@ import type { PulseConfig } from '@pulse/platform/config/pulse-config';
 import type { Projection } from '@pulse/platform/projections/projection';
 import { createItemStatisticsProjection } from '@pulse/recommendations/projections';
 import { createServingMetricsProjection } from '@pulse/recommendations/projections/serving-metrics.projection';
+import { createRecommendationListsProjection } from '@pulse/recommendations/refresh/recommendation-lists.projection';
 import { createShopperProfileProjection } from '@pulse/shoppers/projections';
 
 const HOUR_MS = 3_600_000;
@@ -20,5 +21,6 @@ export function pulseProjections(config: PulseConfig): Projection[] {
       sessionWindow: 20,
     }),
     createServingMetricsProjection(),
+    createRecommendationListsProjection(),
   ];
 }

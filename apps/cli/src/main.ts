@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.command';
 import { registerDatasetCommand } from './commands/dataset.command';
 import { registerEvaluateCommand } from './commands/evaluate.command';
+import { registerModelsCommand } from './commands/models.command';
 import { registerProjectionsCommand } from './commands/projections.command';
 import { registerSimulateCommand } from './commands/simulate.command';
 
@@ -14,6 +15,7 @@ const program = new Command()
 registerBenchCommand(program);
 registerDatasetCommand(program);
 registerEvaluateCommand(program);
+registerModelsCommand(program);
 registerProjectionsCommand(program);
 registerSimulateCommand(program);
 

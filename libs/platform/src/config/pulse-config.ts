@@ -66,6 +66,12 @@ export const pulseConfigSchema = z.object({
   PULSE_TRENDING_LONG_HALF_LIFE_HOURS: z.coerce.number().positive().default(72),
   /** Neighbours kept per item for "also viewed" and "also bought". */
   PULSE_NEIGHBOURS: z.coerce.number().int().min(1).max(200).default(20),
+  /** Which promoted model feeds recommendations: auto (the latest promoted), none, or a model name. */
+  PULSE_RECOMMENDATION_MODEL: z.string().regex(/^(auto|none|[a-z][a-z0-9_-]{0,49})$/, 'must be auto, none or a model name').default('auto'),
+  /** Weight of the model's signal in the personalised blend (the built-in weights sum to 1). */
+  PULSE_MODEL_SIGNAL_WEIGHT: z.coerce.number().min(0).max(100).default(0.5),
+  /** process: train in a child process (keeps serving responsive); inline: in this process. */
+  PULSE_MODEL_TRAINING: z.enum(['process', 'inline']).default('process'),
   PULSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   PULSE_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CommandContext } from '@pulse/platform/actors/event-sourced-binding';
 import { RequestValidationError } from '@pulse/platform/http/request-validation';
 import { fieldsOf } from '@pulse/platform/projections/projection';
@@ -15,6 +15,16 @@ import type { RecommendationResult } from '../pipeline/recommendation-result';
 import { InvalidRecommendationRequestError } from '../pipeline/request-validation';
 import { itemDisplayFields } from './item-display';
 import { ServedResponsesRecorder } from './served-responses.recorder';
+
+/**
+ * Supplies, per request, a pipeline to run instead of the default one (the
+ * models library: one with the serving model's generator and scorer), leased
+ * so a model swapped out meanwhile is not disposed under the request.
+ */
+export interface RecommendationPipelineProvider {
+  acquire(data: RecommendationData): { readonly pipeline: RecommendationPipeline; release(): void } | undefined;
+}
+export const RECOMMENDATION_PIPELINE_PROVIDER = Symbol('RECOMMENDATION_PIPELINE_PROVIDER');
 
 /** The read models a recommendation depends on: `after` waits for all of them. */
 export const RECOMMENDATION_READ_MODELS = ['shopper_profiles', 'item_statistics', 'catalog_items'];
@@ -32,6 +42,9 @@ export class RecommendationsService {
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(RECOMMENDATION_DATA) private readonly data: RecommendationData,
     private readonly served: ServedResponsesRecorder,
+    @Optional()
+    @Inject(RECOMMENDATION_PIPELINE_PROVIDER)
+    private readonly pipelines?: RecommendationPipelineProvider,
   ) {
     this.pipeline = new RecommendationPipeline(data);
   }
@@ -43,10 +56,16 @@ export class RecommendationsService {
   ) {
     const profileDoc = await this.readModels.get('shopper_profiles', shopperId);
     const profile = profileDoc ? (fieldsOf(profileDoc) as ShopperProfileDocument) : null;
-    const result = await this.run(() =>
-      this.pipeline.recommend({ ...request, shopperId, profile, now: Date.now() }),
-    );
-    return this.respond(result, { shopperId, context: describeContext(request.context) }, context);
+    const lease = this.pipelines?.acquire(this.data);
+    try {
+      const pipeline = lease?.pipeline ?? this.pipeline;
+      const result = await this.run(() =>
+        pipeline.recommend({ ...request, shopperId, profile, now: Date.now() }),
+      );
+      return await this.respond(result, { shopperId, context: describeContext(request.context) }, context);
+    } finally {
+      lease?.release();
+    }
   }
 
   async similar(

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { itemEventDefinitions } from '@pulse/catalog/domain/item.events';
 import type { EventMetadata } from '@pulse/platform/events/event-metadata';
 import type { EventDefinition } from '@pulse/platform/events/event-registry';
+import { modelEventDefinitions } from '@pulse/models/registry/model.events';
 import { servedEventDefinitions } from '@pulse/recommendations/domain/served.events';
+import { recommendationsRefreshedEvent } from '@pulse/recommendations/refresh/recommendations-refreshed.event';
+import { modelIncrementallyUpdatedEvent } from '@pulse/models/learning/model-incrementally-updated.event';
 import { shopperEventDefinitions } from './shopper.events';
 
 /**
@@ -31,6 +34,9 @@ const definitionsByStreamPrefix: [string, readonly EventDefinition<any>[]][] = [
   ['item-', itemEventDefinitions],
   ['recommendation-', servedEventDefinitions.filter((d) => d.type === 'RecommendationsServed')],
   ['search-', servedEventDefinitions.filter((d) => d.type === 'SearchResultsServed')],
+  ['model-', modelEventDefinitions],
+  ['recommendations-', [recommendationsRefreshedEvent]],
+  ['model-', [modelIncrementallyUpdatedEvent]],
 ];
 
 /** The text under a heading, up to the next heading of the same or a higher level. */
@@ -77,7 +83,7 @@ describe('docs/events.md', () => {
     const registered = new Set(
       definitionsByStreamPrefix.flatMap(([, definitions]) => definitions.map((d) => d.type)),
     );
-    const documented = ['## Shopper events', '## Item events', '## Served events'].flatMap((heading) =>
+    const documented = ['## Shopper events', '## Item events', '## Served events', '## Model events'].flatMap((heading) =>
       [...(section(doc, heading) ?? '').matchAll(/^### (\S+)\s*$/gm)].map((match) => match[1]!),
     );
     expect(documented.filter((type) => !registered.has(type))).toEqual([]);

@@ -1,0 +1,103 @@
+import { SequenceRecommender } from '@pulse/ml/models/sequence.recommender';
+import type { Params } from '@pulse/ml/evaluation/recommender';
+import { metadataFile, tfjsFiles } from '../serving/model-artifact-codec';
+import { liveModelFromFiles } from './champion.locator';
+import { IncrementalTrainer } from './incremental-trainer';
+import type { Interaction } from './interaction';
+import { LiveModelSlot } from './live-model.slot';
+
+/**
+ * A tiny shop where every shopper walks the items in a ring (i -> i+1): a
+ * small SASRec learns it, then the trainer gets more of the same walk. With
+ * a sane step size the update is swapped in; with a step size that wrecks
+ * the weights the holdout metric falls, and the serving weights must stay.
+ */
+const ITEMS = 12;
+const itemIds = Array.from({ length: ITEMS }, (_, i) => `sku-${i}`);
+
+async function championSlot(): Promise<LiveModelSlot> {
+  const sequences: number[][] = Array.from({ length: 60 }, (_, s) => Array.from({ length: 8 }, (_, k) => (s + k) % ITEMS));
+  const offsets = Int32Array.from([0, ...sequences.map((_, i) => (i + 1) * 8)]);
+  const rec = new SequenceRecommender('sasrec', {
+    hiddenSize: 16,
+    maxLen: 10,
+    numBlocks: 1,
+    dropout: 0,
+    epochs: 40,
+    batchSize: 32,
+    learningRate: 0.01,
+    validationSequences: 0,
+    patience: 0,
+    progress: 'none',
+  });
+  await rec.fit({ numItems: ITEMS, sequences: { offsets, items: Int32Array.from(sequences.flat()) }, kind: 'users' }, { seed: 7 });
+  const files = {
+    ...tfjsFiles(await rec.save()),
+    ...metadataFile({
+      format: 'pulse-model/1',
+      model: 'ring',
+      version: 1,
+      kind: 'sasrec',
+      params: rec.params as unknown as Params,
+      items: itemIds,
+      storage: 'tfjs',
+      untilPosition: '0',
+    }),
+  };
+  rec.dispose();
+  const slot = new LiveModelSlot('ring', 0);
+  slot.swap(await liveModelFromFiles(files, 1));
+  return slot;
+}
+
+/** Shoppers walking the ring from different starting points. */
+function ringWalks(shoppers: number, steps: number, offset = 0): Interaction[] {
+  const out: Interaction[] = [];
+  let position = offset;
+  for (let k = 0; k < steps; k++) {
+    for (let s = 0; s < shoppers; s++) {
+      out.push({ shopperId: `s${s}`, itemId: itemIds[(s + k) % ITEMS]!, position: String(++position), recordedAtMs: Date.now() });
+    }
+  }
+  return out;
+}
+
+const scoresOf = (slot: LiveModelSlot) => slot.current!.servable.scoreItems(['sku-0', 'sku-1'], itemIds);
+
+describe('IncrementalTrainer', () => {
+  jest.setTimeout(120_000);
+
+  it('given an update whose step size wrecks the weights, when its holdout metric is worse, then the serving weights stay and the event says why', async () => {
+    const slot = await championSlot();
+    const before = slot.current!;
+    const scoresBefore = scoresOf(slot);
+    const trainer = new IncrementalTrainer(slot, { holdoutCases: 40, replayRatio: 0, epochs: 3, learningRate: 0.9, tolerance: 0, stepSize: 32 });
+
+    const outcome = await trainer.update(ringWalks(20, 6));
+
+    expect(outcome.event).toBeDefined();
+    expect(outcome.event!.examples).toBeGreaterThan(0);
+    expect(outcome.event!.metric.value).toBeLessThan(outcome.event!.servingMetric.value);
+    expect(outcome.event!.swapped).toBe(false);
+    expect(outcome.event!.reason).toMatch(/^worse: ndcg@10 /);
+    expect(slot.current!.servable).toBe(before.servable);
+    expect(slot.current!.increment).toBe(0);
+    expect(scoresOf(slot)).toEqual(scoresBefore);
+  });
+
+  it('given a sane update on more of the same traffic, when it is not worse, then it is swapped in as the next increment', async () => {
+    const slot = await championSlot();
+    const before = slot.current!;
+    const trainer = new IncrementalTrainer(slot, { holdoutCases: 40, replayRatio: 1, epochs: 1, learningRate: 0.001, tolerance: 0.02, stepSize: 32 });
+
+    const outcome = await trainer.update(ringWalks(20, 6));
+
+    expect(outcome.event!.swapped).toBe(true);
+    expect(outcome.event!.reason).toMatch(/^not worse/);
+    expect(outcome.event!.holdoutCases).toBe(40);
+    expect(slot.current!.servable).not.toBe(before.servable);
+    expect(slot.current!.increment).toBe(1);
+    expect(slot.label()).toBe('ring@1+1');
+    expect(outcome.stepMs.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,255 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Sequences } from '@pulse/ml/datasets/sequence-dataset';
+import { Gru4recEncoder } from '@pulse/ml/models/gru4rec.model';
+import { SasrecEncoder } from '@pulse/ml/models/sasrec.model';
+import type { SequenceEncoder } from '@pulse/ml/models/sequence-encoder';
+import { SequenceRecommender } from '@pulse/ml/models/sequence.recommender';
+import { trainSequenceModel, type TrainerState } from '@pulse/ml/training/sequence-trainer';
+import { metadataFile, tfjsArtifacts, tfjsFiles } from '../serving/model-artifact-codec';
+import { ServableModel } from '../serving/servable-model';
+import { type DenseCase, scoreHoldout } from './holdout-metrics';
+import type { Interaction } from './interaction';
+import type { LiveModel, LiveModelSlot } from './live-model.slot';
+import type { ModelIncrementallyUpdatedData } from './model-incrementally-updated.event';
+import { type NextItemCase, NextItemCaseLog } from './next-item-cases';
+import { decideSwap } from './swap-decision';
+
+export interface IncrementalTrainerOptions {
+  readonly holdoutCases: number;
+  readonly replayRatio: number;
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly tolerance: number;
+  /** Fewer holdout cases than this: too few to judge, nothing is swapped. Default 20. */
+  readonly minHoldoutCases?: number;
+  /** Sequences per gradient step; the event loop runs between steps. Default 64. */
+  readonly stepSize?: number;
+  readonly seed?: number;
+}
+
+/** What one update did; `event` is what was (or is to be) recorded. */
+export interface UpdateOutcome {
+  readonly event?: ModelIncrementallyUpdatedData;
+  /** Why nothing was trained (no serving model, not a sequence model). */
+  readonly skipped?: string;
+  readonly shoppers: readonly string[];
+  /** Per-step wall times (ms): how long each synchronous stretch held the event loop. */
+  readonly stepMs: readonly number[];
+  readonly swappedAt?: number;
+}
+
+export const INCREMENTAL_METRIC = 'ndcg@10';
+
+/**
+ * The trainer actor: the one writer of a model's live weights. Each update
+ * starts from the serving weights (a copy loaded from their files), runs a
+ * few epochs of gradient steps on the batch's next-item cases mixed with a
+ * replay sample, scores the copy and the serving weights on the rolling
+ * holdout, and swaps the copy in only when it is not worse.
+ *
+ * It never blocks ingestion or serving for long: training runs in steps of
+ * `stepSize` sequences with the event loop released between steps (tfjs on
+ * wasm runs on this thread; a step is tens of milliseconds), and so does
+ * holdout scoring. Updates are serialised: a call made while one runs waits.
+ */
+export class IncrementalTrainer {
+  readonly cases: NextItemCaseLog;
+  private tail: Promise<unknown> = Promise.resolve();
+  private running = 0;
+
+  constructor(
+    private readonly slot: LiveModelSlot,
+    private readonly options: IncrementalTrainerOptions,
+  ) {
+    this.cases = new NextItemCaseLog({
+      maxHistory: 50,
+      holdoutSize: options.holdoutCases,
+      replayCapacity: 20_000,
+      maxShoppers: 100_000,
+      seed: options.seed ?? 42,
+    });
+  }
+
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  /** Settles once every update asked for so far has finished (shutdown waits for it). */
+  whenIdle(): Promise<void> {
+    return this.tail.then(() => undefined);
+  }
+
+  update(batch: readonly Interaction[], dropped = 0): Promise<UpdateOutcome> {
+    this.running++;
+    const run = this.tail.then(() => this.runUpdate(batch, dropped));
+    this.tail = run.catch(() => undefined).finally(() => this.running--);
+    return run;
+  }
+
+  private async runUpdate(batch: readonly Interaction[], dropped: number): Promise<UpdateOutcome> {
+    const started = performance.now();
+    const { trainable, shoppers } = this.cases.ingest(batch);
+    const live = this.slot.current;
+    if (!live) return { skipped: `no serving version of ${this.slot.name} yet`, shoppers, stepMs: [] };
+    if (live.metadata.storage !== 'tfjs' || !['sasrec', 'gru4rec'].includes(live.metadata.kind)) {
+      return { skipped: `${live.metadata.kind} models are not updated incrementally`, shoppers, stepMs: [] };
+    }
+    const dense = denseMapper(live.metadata.items);
+    const fresh = trainable.flatMap((c) => dense(c));
+    const replay = this.cases.sampleReplay(Math.round(fresh.length * this.options.replayRatio)).flatMap((c) => dense(c));
+    const holdout = this.cases.holdout.flatMap((c) => dense(c));
+    const stepMs: number[] = [];
+
+    const candidate = await SequenceRecommender.load(tfjsArtifacts(live.files), {
+      learningRate: this.options.learningRate,
+      progress: 'none',
+    });
+    let keepCandidate = false;
+    try {
+      const loss = await this.train(candidate, [...fresh, ...replay], stepMs);
+      // Scoring holds the event loop too: time each scored chunk like a gradient step.
+      const timed = (model: SequenceRecommender) => (h: readonly Int32Array[], out: Float32Array) => {
+        const t = performance.now();
+        model.scoreBatch(h, out);
+        stepMs.push(performance.now() - t);
+      };
+      const numItems = live.metadata.items.length;
+      const between = { yieldBetween: () => yieldToEventLoop() };
+      const servingScore = await scoreHoldout(timed(live.trainable), numItems, holdout, 10, between);
+      const candidateScore = await scoreHoldout(timed(candidate), numItems, holdout, 10, between);
+      const decision = decideSwap(
+        {
+          metricName: INCREMENTAL_METRIC,
+          servingMetric: servingScore.ndcg,
+          candidateMetric: candidateScore.ndcg,
+          holdoutCases: holdout.length,
+          trainingLoss: loss,
+          examplesTrained: fresh.length + replay.length,
+        },
+        { minHoldoutCases: this.options.minHoldoutCases ?? 20, tolerance: this.options.tolerance },
+      );
+      this.cases.remember(trainable);
+      const event: ModelIncrementallyUpdatedData = {
+        model: this.slot.name,
+        version: live.version,
+        increment: live.attempts + 1,
+        fromPosition: batch[0]?.position ?? '-1',
+        toPosition: batch[batch.length - 1]?.position ?? '-1',
+        events: batch.length,
+        dropped,
+        examples: fresh.length,
+        replayed: replay.length,
+        loss: Number.isFinite(loss) ? loss : -1,
+        metric: { name: INCREMENTAL_METRIC, value: candidateScore.ndcg },
+        servingMetric: { name: INCREMENTAL_METRIC, value: servingScore.ndcg },
+        hitRate: candidateScore.hr,
+        holdoutCases: holdout.length,
+        swapped: decision.swap,
+        reason: decision.reason,
+        trainingMs: performance.now() - started,
+        updatedAt: new Date().toISOString(),
+      };
+      if (!decision.swap) {
+        this.slot.recordAttempt();
+        return { event, shoppers, stepMs };
+      }
+      const files = { ...tfjsFiles(await candidate.save()), ...metadataFile(live.metadata) };
+      const servable = await ServableModel.fromFiles(files);
+      keepCandidate = true;
+      const next: LiveModel = {
+        ...live,
+        servable,
+        trainable: candidate,
+        files,
+        increment: live.increment + 1,
+        attempts: live.attempts + 1,
+        since: Date.now(),
+      };
+      this.slot.swap(next);
+      return { event, shoppers, stepMs, swappedAt: Date.now() };
+    } finally {
+      if (!keepCandidate) candidate.dispose();
+    }
+  }
+
+  /** Epochs of gradient steps, `stepSize` sequences each, yielding between them. Returns the mean loss. */
+  private async train(candidate: SequenceRecommender, cases: readonly DenseCase[], stepMs: number[]): Promise<number> {
+    if (cases.length === 0) return 0;
+    const encoder = encoderOf(candidate);
+    const state: TrainerState = { epochsDone: 0 };
+    const step = this.options.stepSize ?? 64;
+    const p = candidate.params;
+    let lossSum = 0;
+    let steps = 0;
+    const order = cases.map((_, i) => i);
+    try {
+      for (let epoch = 0; epoch < this.options.epochs; epoch++) {
+        shuffle(order, (this.options.seed ?? 42) + epoch + candidate.epochsTrained);
+        for (let start = 0; start < order.length; start += step) {
+          const t = performance.now();
+          const chunk = order.slice(start, start + step).map((i) => cases[i]!);
+          const report = await trainSequenceModel(encoder, toSequences(chunk, p.maxLen), {
+            epochs: 1,
+            batchSize: step,
+            learningRate: this.options.learningRate,
+            negatives: p.negatives,
+            negativeAlpha: p.negativeAlpha,
+            logQ: p.logQ,
+            windows: 'last',
+            patience: 0,
+            seed: (this.options.seed ?? 42) + steps,
+            progress: 'none',
+          }, state);
+          lossSum += report.epochs[0]?.loss ?? 0;
+          steps++;
+          stepMs.push(performance.now() - t);
+          await yieldToEventLoop();
+        }
+      }
+    } finally {
+      state.optimizer?.dispose();
+    }
+    return lossSum / Math.max(1, steps);
+  }
+}
+
+/** Pulse item ids -> the model's dense ids; cases naming items the model never saw are left out. */
+function denseMapper(items: readonly string[]): (c: NextItemCase) => DenseCase[] {
+  const index = new Map(items.map((id, dense) => [id, dense]));
+  return (c) => {
+    const target = index.get(c.target);
+    if (target === undefined) return [];
+    const history = c.history.flatMap((id) => {
+      const d = index.get(id);
+      return d === undefined ? [] : [d];
+    });
+    return history.length === 0 ? [] : [{ history: Int32Array.from(history), target }];
+  };
+}
+
+/** Each case as one sequence (history then target), cut to the model's window. */
+function toSequences(cases: readonly DenseCase[], maxLen: number): Sequences {
+  const offsets = new Int32Array(cases.length + 1);
+  const items: number[] = [];
+  cases.forEach((c, i) => {
+    const history = c.history.length >= maxLen ? c.history.subarray(c.history.length - maxLen) : c.history;
+    items.push(...history, c.target);
+    offsets[i + 1] = items.length;
+  });
+  return { offsets, items: Int32Array.from(items) };
+}
+
+function encoderOf(recommender: SequenceRecommender): SequenceEncoder {
+  const encoder = recommender.model?.layers.find((l) => l instanceof SasrecEncoder || l instanceof Gru4recEncoder);
+  if (!encoder) throw new Error(`${recommender.kind}: loaded model has no sequence encoder layer`);
+  return encoder as unknown as SequenceEncoder;
+}
+
+function shuffle(order: number[], seed: number): void {
+  let s = seed >>> 0 || 1;
+  for (let i = order.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+}

@@ -1,0 +1,177 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { CommandBus, EventBus, ofType } from '@nestjs/cqrs';
+import { EventRegistry } from '@pulse/platform/events/event-registry';
+import { EVENT_STORE, type EventStore } from '@pulse/platform/event-store/event-store.port';
+import { EventCommitted } from '@pulse/platform/nest/event-bus-relay';
+import { PulseMetrics } from '@pulse/platform/observability/metrics';
+import { RefreshRecommendations } from '@pulse/recommendations/refresh/refresh-recommendations.command';
+import { filter, Subject, type Subscription } from 'rxjs';
+import { MODEL_ARTIFACT_STORE, type ModelArtifactStore } from '../registry/model-artifact-store.port';
+import { modelStreamId } from '../registry/model.events';
+import { loadChampion } from './champion.locator';
+import { IncrementalTrainer, type UpdateOutcome } from './incremental-trainer';
+import { LearningBufferState } from './learning-loop';
+import { LearningMetrics } from './learning.metrics';
+import { LEARNING_OPTIONS } from './learning.tokens';
+import type { LearningOptions } from './learning.options';
+import { LiveModelSlot } from './live-model.slot';
+import { ModelStreamWriter } from './model-stream.writer';
+import type { UpdateModelIncrementally } from './update-model-incrementally.command';
+
+export interface LearningStatus {
+  readonly model: string;
+  readonly enabled: boolean;
+  /** `<name>@<version>[+<increment>]` serving now, if any. */
+  readonly serving?: string;
+  readonly state: 'no_model' | 'idle' | 'training' | 'off';
+  readonly lagEvents: number;
+  readonly lagMs: number;
+  readonly buffered: number;
+  readonly inTraining: number;
+  readonly dropped: number;
+  readonly updates: { swapped: number; kept: number; skipped: number; failed: number };
+  readonly lastUpdate?: Record<string, unknown>;
+}
+
+/**
+ * The learning loop of one model, as an application service: the live
+ * weights (loaded from the registry's champion, reloaded on promotion or
+ * rollback so incremental updates continue from the new champion), the
+ * trainer actor, the buffer the saga fills, and what follows an update
+ * (the ModelIncrementallyUpdated event, metrics, refreshed lists).
+ */
+@Injectable()
+export class LearningService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnModuleDestroy {
+  private readonly logger = new Logger('Learning');
+  readonly slot: LiveModelSlot;
+  readonly trainer: IncrementalTrainer;
+  readonly buffer: LearningBufferState;
+  readonly metrics: LearningMetrics;
+  private readonly writer: ModelStreamWriter;
+  /** Ticks the saga when an update finishes, so a buffer that filled meanwhile goes at once. */
+  readonly idle$ = new Subject<void>();
+  private readonly counts = { swapped: 0, kept: 0, skipped: 0, failed: 0 };
+  private lastUpdate?: Record<string, unknown>;
+  private registrySubscription?: Subscription;
+  private stopping = false;
+
+  constructor(
+    @Inject(LEARNING_OPTIONS) readonly options: LearningOptions,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(MODEL_ARTIFACT_STORE) private readonly artifacts: ModelArtifactStore,
+    registry: EventRegistry,
+    metrics: PulseMetrics,
+    private readonly bus: EventBus,
+    private readonly commands: CommandBus,
+  ) {
+    this.slot = new LiveModelSlot(options.model);
+    this.trainer = new IncrementalTrainer(this.slot, options);
+    this.buffer = new LearningBufferState(options);
+    this.writer = new ModelStreamWriter(store, registry);
+    this.metrics = new LearningMetrics(metrics.registry, () => this.buffer.lag(Date.now()), options.model);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // A new champion (promotion, rollback) replaces the live weights: increments continue from it.
+    const stream = modelStreamId(this.options.model);
+    this.registrySubscription = this.bus
+      .pipe(
+        ofType(EventCommitted),
+        filter((e) => e.event.streamId === stream && (e.event.type === 'ModelPromoted' || e.event.type === 'ModelRolledBack')),
+      )
+      .subscribe(() => void this.reloadChampion());
+    await this.reloadChampion();
+  }
+
+  /** The store closes on shutdown: let the update in flight finish and start no new one. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.trainer.whenIdle();
+  }
+
+  onModuleDestroy(): void {
+    this.registrySubscription?.unsubscribe();
+    this.idle$.complete();
+  }
+
+  async reloadChampion(): Promise<void> {
+    try {
+      const live = await loadChampion(this.store, this.artifacts, this.options.model);
+      if (!live) return;
+      if (this.slot.current?.version === live.version && this.slot.current.increment === 0) return;
+      this.slot.swap(live);
+      this.logger.log(`learning from ${this.slot.label()} (${live.metadata.items.length} items)`);
+    } catch (error) {
+      this.logger.error(`cannot load the champion of ${this.options.model}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Runs one update (the command handler calls it); never throws: failures are logged and counted. */
+  async update(command: UpdateModelIncrementally): Promise<UpdateOutcome | undefined> {
+    const model = this.options.model;
+    if (this.stopping) return undefined;
+    const timer = this.metrics.updateSeconds.startTimer({ model });
+    if (command.dropped > 0) this.metrics.dropped.inc({ model }, command.dropped);
+    try {
+      const outcome = await this.trainer.update(command.batch, command.dropped);
+      for (const ms of outcome.stepMs) this.metrics.stepMilliseconds.observe({ model }, ms);
+      if (!outcome.event) {
+        this.counts.skipped++;
+        this.metrics.updates.inc({ model, outcome: 'skipped' });
+        this.lastUpdate = { skipped: outcome.skipped, at: new Date().toISOString() };
+        return outcome;
+      }
+      await this.writer.appendIncrementalUpdate(outcome.event, outcome.event.toPosition);
+      const { swapped } = outcome.event;
+      this.counts[swapped ? 'swapped' : 'kept']++;
+      this.metrics.updates.inc({ model, outcome: swapped ? 'swapped' : 'kept' });
+      this.lastUpdate = { ...outcome.event };
+      if (swapped && outcome.swappedAt !== undefined) {
+        for (const i of command.batch) this.metrics.eventToWeightsSeconds.observe({ model }, (outcome.swappedAt - i.recordedAtMs) / 1000);
+        const shoppers = this.buffer.activeShoppers(Date.now(), this.options.activeMs, this.options.maxRefresh);
+        if (shoppers.length > 0) {
+          void this.commands
+            .execute(new RefreshRecommendations(shoppers, 'model_update', outcome.event.toPosition))
+            .then(() => this.metrics.refreshed.inc({ trigger: 'model_update' }, shoppers.length))
+            .catch((error: unknown) => this.logger.error(`refresh after ${this.slot.label()} failed: ${(error as Error).message}`));
+        }
+      }
+      this.logger.log(
+        `${model}@${outcome.event.version} increment ${outcome.event.increment}: ${outcome.event.events} events, loss ${outcome.event.loss.toFixed(3)}, ` +
+          `${swapped ? 'swapped in' : 'kept the serving weights'} (${outcome.event.reason})`,
+      );
+      return outcome;
+    } catch (error) {
+      this.counts.failed++;
+      this.metrics.updates.inc({ model, outcome: 'failed' });
+      this.lastUpdate = { failed: (error as Error).message, at: new Date().toISOString() };
+      this.logger.error(`incremental update of ${model} failed: ${(error as Error).stack ?? String(error)}`);
+      return undefined;
+    } finally {
+      timer();
+      this.buffer.finished();
+      this.idle$.next();
+    }
+  }
+
+  status(): LearningStatus {
+    const lag = this.buffer.lag(Date.now());
+    const state = !this.options.enabled ? 'off' : !this.slot.current ? 'no_model' : this.trainer.busy ? 'training' : 'idle';
+    return {
+      model: this.options.model,
+      enabled: this.options.enabled,
+      ...(this.slot.current && { serving: this.slot.label() }),
+      state,
+      ...lag,
+      updates: { ...this.counts },
+      ...(this.lastUpdate && { lastUpdate: this.lastUpdate }),
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import type { SequenceRecommender } from '@pulse/ml/models/sequence.recommender';
+import type { ArtifactFiles } from '../registry/model-artifact-store.port';
+import type { ArtifactMetadata } from '../serving/model-artifact-codec';
+import type { ServableModel } from '../serving/servable-model';
+
+/**
+ * The weights the learning loop serves and continues from: the champion as
+ * loaded from the registry, or its latest accepted incremental update.
+ * `servable` answers recommendation scoring; `trainable` is the same weights
+ * as a SequenceRecommender, which the trainer copies (via `files`) to train
+ * and uses to score the serving side of the holdout comparison.
+ */
+export interface LiveModel {
+  readonly servable: ServableModel;
+  readonly trainable: SequenceRecommender;
+  readonly files: ArtifactFiles;
+  readonly metadata: ArtifactMetadata;
+  /** Registry version (the champion these weights descend from). */
+  readonly version: number;
+  /** Incremental updates swapped in on top of the champion (0: the champion as trained). */
+  readonly increment: number;
+  /** Increments attempted on this champion, swapped or not (numbers the events). */
+  readonly attempts: number;
+  readonly since: number;
+}
+
+export type LiveModelListener = (model: LiveModel, previous: LiveModel | undefined) => void;
+
+/**
+ * Holds one model's live weights and swaps them as one reference
+ * assignment: a request reads `current` once and scores with that instance
+ * throughout, so it never sees half an update. The replaced instance is
+ * disposed after `graceMs`, long after any request that picked it up.
+ */
+export class LiveModelSlot {
+  private live: LiveModel | undefined;
+  private readonly listeners = new Set<LiveModelListener>();
+
+  constructor(
+    readonly name: string,
+    private readonly graceMs = 10_000,
+  ) {}
+
+  get current(): LiveModel | undefined {
+    return this.live;
+  }
+
+  /** Versioned label: `<name>@<version>` for the champion, `<name>@<version>+<increment>` after updates. */
+  label(model: LiveModel | undefined = this.live): string | undefined {
+    if (!model) return undefined;
+    return `${this.name}@${model.version}${model.increment > 0 ? `+${model.increment}` : ''}`;
+  }
+
+  swap(next: LiveModel): void {
+    const previous = this.live;
+    this.live = next;
+    for (const listener of this.listeners) listener(next, previous);
+    if (previous && previous.servable !== next.servable) {
+      const timer = setTimeout(() => {
+        previous.servable.dispose();
+        if (previous.trainable !== next.trainable) previous.trainable.dispose();
+      }, this.graceMs);
+      timer.unref();
+    }
+  }
+
+  /** Counts an attempt that was not swapped in (the next event's increment number). */
+  recordAttempt(): void {
+    if (this.live) this.live = { ...this.live, attempts: this.live.attempts + 1 };
+  }
+
+  onSwap(listener: LiveModelListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,83 @@
+import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PULSE_CONFIG, type PulseConfig } from '@pulse/platform/config/pulse-config';
+import { EventRegistry } from '@pulse/platform/events/event-registry';
+import { EVENT_STORE, type EventStore } from '@pulse/platform/event-store/event-store.port';
+import { RECOMMENDATION_PIPELINE_PROVIDER } from '@pulse/recommendations/application/recommendations.service';
+import { ModelsAdminController } from './http/models-admin.controller';
+import { describeArtifactStore, openModelArtifactStore } from './registry/model-artifact-store.factory';
+import { MODEL_ARTIFACT_STORE, type ModelArtifactStore } from './registry/model-artifact-store.port';
+import { ModelRegistry } from './registry/model-registry';
+import { ModelPipelines } from './serving/model-pipelines';
+import { ServingModels } from './serving/serving-models';
+import { ModelTrainingService } from './training/model-training.service';
+import { InlineTrainingRunner, ProcessTrainingRunner, type TrainingRunner, trainingEnv } from './training/training-runner';
+
+const TRAINING_RUNNER = Symbol('TRAINING_RUNNER');
+const logger = new Logger('Models');
+
+/**
+ * The model registry, training and serving. Global so the recommendation
+ * service finds RECOMMENDATION_PIPELINE_PROVIDER (it injects it optionally:
+ * without this module it serves without models).
+ */
+@Global()
+@Module({
+  controllers: [ModelsAdminController],
+  providers: [
+    {
+      provide: MODEL_ARTIFACT_STORE,
+      inject: [PULSE_CONFIG],
+      useFactory: async (config: PulseConfig) => {
+        logger.log(`model artifacts: ${describeArtifactStore(config)}`);
+        return openModelArtifactStore(config);
+      },
+    },
+    {
+      provide: ModelRegistry,
+      inject: [EVENT_STORE, EventRegistry],
+      useFactory: (store: EventStore, registry: EventRegistry) => new ModelRegistry(store, registry),
+    },
+    {
+      provide: ServingModels,
+      inject: [EVENT_STORE, ModelRegistry, MODEL_ARTIFACT_STORE],
+      useFactory: (store: EventStore, registry: ModelRegistry, artifacts: ModelArtifactStore) =>
+        new ServingModels(store, registry, artifacts, (level, message) => logger[level](message)),
+    },
+    {
+      provide: TRAINING_RUNNER,
+      inject: [PULSE_CONFIG, EVENT_STORE, MODEL_ARTIFACT_STORE],
+      useFactory: (config: PulseConfig, store: EventStore, artifacts: ModelArtifactStore): TrainingRunner =>
+        config.PULSE_MODEL_TRAINING === 'inline' ? new InlineTrainingRunner(store, artifacts) : new ProcessTrainingRunner(trainingEnv(config)),
+    },
+    {
+      provide: ModelTrainingService,
+      inject: [ModelRegistry, EVENT_STORE, TRAINING_RUNNER],
+      useFactory: (registry: ModelRegistry, store: EventStore, runner: TrainingRunner) =>
+        new ModelTrainingService(registry, store, runner, (message) => logger.log(message)),
+    },
+    {
+      provide: RECOMMENDATION_PIPELINE_PROVIDER,
+      inject: [ServingModels, PULSE_CONFIG],
+      useFactory: (serving: ServingModels, config: PulseConfig) =>
+        new ModelPipelines(serving, config.PULSE_RECOMMENDATION_MODEL, config.PULSE_MODEL_SIGNAL_WEIGHT),
+    },
+  ],
+  exports: [RECOMMENDATION_PIPELINE_PROVIDER, MODEL_ARTIFACT_STORE, ModelRegistry, ServingModels, ModelTrainingService],
+})
+export class ModelsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly serving: ServingModels,
+    @Inject(TRAINING_RUNNER) private readonly runner: TrainingRunner,
+    @Inject(MODEL_ARTIFACT_STORE) private readonly artifacts: ModelArtifactStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.serving.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.runner instanceof ProcessTrainingRunner) this.runner.stop();
+    await this.serving.stop();
+    await this.artifacts.close();
+  }
+}

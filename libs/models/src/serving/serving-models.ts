@@ -1,0 +1,188 @@
+import type { EventStore, EventSubscription } from '@pulse/platform/event-store/event-store.port';
+import type { ModelArtifactStore } from '../registry/model-artifact-store.port';
+import type { ModelRegistry } from '../registry/model-registry';
+import { MODEL_STREAM_PREFIX } from '../registry/model.events';
+import { ServableModel } from './servable-model';
+
+/** A use of a serving model; release it when the request is done. */
+export interface ModelLease {
+  readonly model: ServableModel;
+  release(): void;
+}
+
+export interface ServingStatus {
+  readonly name: string;
+  /** The version answering requests now (undefined while none is loaded). */
+  readonly servingVersion?: number;
+  /** The registry's champion: differs from servingVersion while it loads, or if loading failed. */
+  readonly championVersion?: number;
+  readonly since?: string;
+  readonly loadError?: string;
+}
+
+/** One loaded version, counted while requests use it, disposed once retired and idle. */
+class Slot {
+  private users = 0;
+  private retired = false;
+  constructor(
+    readonly model: ServableModel,
+    readonly since: string,
+  ) {}
+  lease(): ModelLease {
+    this.users++;
+    let released = false;
+    return {
+      model: this.model,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.users--;
+        this.disposeIfDone();
+      },
+    };
+  }
+  retire(): void {
+    this.retired = true;
+    this.disposeIfDone();
+  }
+  private disposeIfDone(): void {
+    if (this.retired && this.users === 0) this.model.dispose();
+  }
+}
+
+export type ServingLog = (level: 'log' | 'warn' | 'error', message: string) => void;
+
+/**
+ * Holds the promoted version of every model and swaps in a new one
+ * atomically: the new version is loaded off to the side while the old one
+ * keeps answering, then one reference assignment switches; requests that
+ * leased the old one finish on it, and it is disposed after the last
+ * release. Follows the `model-` streams through the store's subscription,
+ * so a promotion or rollback made by any process (the CLI, another Pulse)
+ * is picked up within the subscription's latency.
+ */
+export class ServingModels {
+  private readonly slots = new Map<string, Slot>();
+  private readonly champions = new Map<string, { version?: number; since?: string; loadError?: string }>();
+  /** Per model: the refresh in progress, so refreshes of one model run in order. */
+  private readonly refreshing = new Map<string, Promise<void>>();
+  private subscription?: EventSubscription;
+  private following?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly registry: ModelRegistry,
+    private readonly artifacts: ModelArtifactStore,
+    private readonly log: ServingLog = () => undefined,
+  ) {}
+
+  /** Loads every model's champion, then follows the registry streams from where the load started. */
+  async start(): Promise<void> {
+    const head = await this.events.headPosition();
+    await Promise.all((await this.registry.names()).map((name) => this.refresh(name)));
+    if (this.stopped) return;
+    this.subscription = this.events.subscribeToAll({
+      after: head,
+      filter: { streamPrefixes: [MODEL_STREAM_PREFIX], eventTypes: ['ModelPromoted', 'ModelRolledBack'] },
+    });
+    const subscription = this.subscription;
+    this.following = (async () => {
+      try {
+        for await (const event of subscription) {
+          void this.refresh(event.streamId.slice(MODEL_STREAM_PREFIX.length));
+        }
+      } catch (error) {
+        if (!this.stopped) this.log('error', `model registry subscription ended: ${(error as Error).message}`);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.close();
+    await this.following;
+    await Promise.allSettled([...this.refreshing.values()]);
+    for (const slot of this.slots.values()) slot.retire();
+    this.slots.clear();
+  }
+
+  /** The serving version of `name`, leased; undefined when none is loaded. */
+  acquire(name: string): ModelLease | undefined {
+    return this.slots.get(name)?.lease();
+  }
+
+  /** The model promoted (or restored) most recently, leased: what serves by default. */
+  acquireLatest(): ModelLease | undefined {
+    let latest: [string, Slot] | undefined;
+    for (const entry of this.slots) {
+      if (!latest || entry[1].since > latest[1].since || (entry[1].since === latest[1].since && entry[0] < latest[0])) {
+        latest = entry;
+      }
+    }
+    return latest?.[1].lease();
+  }
+
+  status(): ServingStatus[] {
+    const names = new Set([...this.slots.keys(), ...this.champions.keys()]);
+    return [...names].sort().map((name) => {
+      const slot = this.slots.get(name);
+      const champion = this.champions.get(name);
+      return {
+        name,
+        ...(slot && { servingVersion: slot.model.version, since: slot.since }),
+        ...(champion?.version !== undefined && { championVersion: champion.version }),
+        ...(champion?.loadError !== undefined && { loadError: champion.loadError }),
+      };
+    });
+  }
+
+  /** Re-reads a model's champion and loads it if it is not the one serving. Resolves when done. */
+  refresh(name: string): Promise<void> {
+    const previous = this.refreshing.get(name) ?? Promise.resolve();
+    const next = previous.then(() => this.load(name));
+    this.refreshing.set(name, next);
+    void next.finally(() => {
+      if (this.refreshing.get(name) === next) this.refreshing.delete(name);
+    });
+    return next;
+  }
+
+  private async load(name: string): Promise<void> {
+    if (this.stopped) return;
+    const state = await this.registry.state(name).catch((error: unknown) => {
+      this.log('error', `model ${name}: cannot read the registry: ${(error as Error).message}`);
+      return undefined;
+    });
+    if (!state) return;
+    const version = state.champion;
+    this.champions.set(name, { version, since: state.championSince });
+    const current = this.slots.get(name);
+    if (current?.model.version === version) return;
+    if (version === undefined) {
+      // Nothing to serve (never promoted): drop whatever this process had.
+      this.slots.delete(name);
+      current?.retire();
+      return;
+    }
+    const trained = state.versions.find((v) => v.version === version)?.trained;
+    try {
+      const started = Date.now();
+      const files = await this.artifacts.get({ model: name, version });
+      const model = await ServableModel.fromFiles(files);
+      if (this.stopped) return model.dispose();
+      this.slots.set(name, new Slot(model, state.championSince ?? new Date().toISOString()));
+      current?.retire();
+      this.log(
+        'log',
+        `model ${name}: serving version ${version} (${trained?.metric.name ?? 'metric'} ${trained?.metric.value.toFixed(4) ?? '?'}, ` +
+          `${model.numItems} items) loaded in ${Date.now() - started} ms` +
+          (current ? `, replacing version ${current.model.version}` : ''),
+      );
+    } catch (error) {
+      const message = (error as Error).message;
+      this.champions.set(name, { version, since: state.championSince, loadError: message });
+      this.log('error', `model ${name}: cannot load version ${version}, ${current ? `version ${current.model.version} keeps serving` : 'nothing serves'}: ${message}`);
+    }
+  }
+}

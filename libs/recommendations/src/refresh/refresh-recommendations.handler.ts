@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Logger, Optional } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EventMetadata } from '@pulse/platform/events/event-metadata';
+import { EventRegistry } from '@pulse/platform/events/event-registry';
+import { EVENT_STORE, type EventStore } from '@pulse/platform/event-store/event-store.port';
+import { fieldsOf } from '@pulse/platform/projections/projection';
+import { READ_MODELS, type ReadModels } from '@pulse/platform/projections/read-models';
+import type { ShopperProfileDocument } from '@pulse/shoppers/projections/shopper-profile.document';
+import { ReadModelRecommendationData } from '../application/read-model-recommendation-data';
+import { RecommendationPipeline } from '../pipeline/recommendation-pipeline';
+import { topCategories } from './interest-shift.rule';
+import {
+  recommendationsRefreshedEvent,
+  type RecommendationsRefreshedData,
+  recommendationsStreamId,
+} from './recommendations-refreshed.event';
+import { RefreshRecommendations } from './refresh-recommendations.command';
+import { REFRESH_PIPELINES, type RefreshPipelines } from './refresh-pipelines.port';
+
+const LIST_LENGTH = 20;
+const PARALLEL = 4;
+
+export interface RefreshResult {
+  readonly refreshed: readonly RecommendationsRefreshedData[];
+}
+
+/**
+ * Recomputes each shopper's home list (the pipeline, with the live model when
+ * the learning loop provides one) and appends it as RecommendationsRefreshed
+ * to `recommendations-<shopperId>`; the projection and the SSE stream follow
+ * from the log. Waits first for the read models to include the cause.
+ */
+@CommandHandler(RefreshRecommendations)
+export class RefreshRecommendationsHandler implements ICommandHandler<RefreshRecommendations, RefreshResult> {
+  private readonly logger = new Logger('RefreshRecommendations');
+  private readonly data: ReadModelRecommendationData;
+  private readonly plain: RecommendationPipeline;
+
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: EventRegistry,
+    @Optional() @Inject(REFRESH_PIPELINES) private readonly pipelines?: RefreshPipelines,
+  ) {
+    if (!registry.has(recommendationsRefreshedEvent.type)) registry.register(recommendationsRefreshedEvent);
+    this.data = new ReadModelRecommendationData(readModels);
+    this.plain = new RecommendationPipeline(this.data);
+  }
+
+  async execute(command: RefreshRecommendations): Promise<RefreshResult> {
+    if (command.causedByPosition !== undefined) {
+      await this.readModels.catchUp(BigInt(command.causedByPosition), ['shopper_profiles', 'item_statistics', 'catalog_items']);
+    }
+    const refreshed: RecommendationsRefreshedData[] = [];
+    const ids = [...new Set(command.shopperIds)];
+    for (let start = 0; start < ids.length; start += PARALLEL) {
+      const lists = await Promise.all(ids.slice(start, start + PARALLEL).map((id) => this.refreshOne(id, command)));
+      refreshed.push(...lists);
+    }
+    return { refreshed };
+  }
+
+  private async refreshOne(shopperId: string, command: RefreshRecommendations): Promise<RecommendationsRefreshedData> {
+    const doc = await this.readModels.get('shopper_profiles', shopperId);
+    const profile = doc ? (fieldsOf(doc) as unknown as ShopperProfileDocument) : null;
+    const now = Date.now();
+    const acquired = this.pipelines?.acquire(this.data);
+    const modelVersion = acquired ? this.pipelines?.modelLabel() : undefined;
+    let result;
+    try {
+      result = await (acquired?.pipeline ?? this.plain).recommend({ shopperId, profile, context: { kind: 'home' }, limit: LIST_LENGTH, now });
+    } finally {
+      acquired?.release();
+    }
+    const data: RecommendationsRefreshedData = {
+      shopperId,
+      listId: randomUUID(),
+      trigger: command.trigger,
+      strategy: result.strategy,
+      ...((modelVersion ?? result.modelVersion) !== undefined && { modelVersion: modelVersion ?? result.modelVersion }),
+      items: result.items.map((item, position) => ({ itemId: item.itemId, position, score: round(item.score) })),
+      topCategories: profile ? topCategories(profile.affinities?.categories, now, profile.halfLifeMs) : [],
+      ...(command.causedByPosition !== undefined && { causedByPosition: command.causedByPosition }),
+      refreshedAt: new Date(now).toISOString(),
+    };
+    const payload = this.registry.validateForWrite(recommendationsRefreshedEvent.type, data);
+    const correlationId = randomUUID();
+    const metadata: EventMetadata = {
+      correlationId,
+      causationId: command.causedByPosition ?? correlationId,
+      occurredAt: data.refreshedAt,
+      receivedAt: data.refreshedAt,
+      schemaVersion: recommendationsRefreshedEvent.schemaVersion,
+    };
+    // 'any': a list replaces the previous one whatever it was; the event id makes a retry harmless.
+    await this.store.append(
+      recommendationsStreamId(shopperId),
+      [{ eventId: data.listId, type: recommendationsRefreshedEvent.type, data: payload, metadata: { ...metadata } }],
+      'any',
+    );
+    this.logger.debug(`refreshed ${shopperId} (${command.trigger}, ${data.items.length} items)`);
+    return data;
+  }
+}
+
+const round = (value: number) => Math.round(value * 1e6) / 1e6;
