@@ -18,6 +18,7 @@ import {
   runEvaluation,
   SequenceDataset,
 } from '@pulse/ml';
+import { DEEP_MODEL_SPECS } from '@pulse/ml/models';
 
 interface EvaluateOptions {
   dataset: string;
@@ -33,7 +34,22 @@ interface EvaluateOptions {
   set: string[];
 }
 
-const MODEL_NAMES = BASELINE_SPECS.map((s) => s.name);
+const BASELINE_NAMES = BASELINE_SPECS.map((s) => s.name);
+// Read at call time: other model files append to DEEP_MODEL_SPECS.
+const deepNames = (): string[] => DEEP_MODEL_SPECS.map((s) => s.name);
+const modelNames = (): string[] => [...BASELINE_NAMES, ...deepNames()];
+
+/** Groups accepted by --model besides single names. */
+const MODEL_GROUPS: Record<string, () => string[]> = {
+  all: modelNames,
+  baselines: () => BASELINE_NAMES,
+  deep: deepNames,
+};
+
+function findSpec(name: string): ModelSpec | undefined {
+  const n = name.toLowerCase();
+  return findBaselineSpec(n) ?? DEEP_MODEL_SPECS.find((s) => s.name === n);
+}
 
 function nonNegativeInt(option: string) {
   return (value: string): number => {
@@ -57,14 +73,14 @@ function parseModels(value: string): string[] {
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s.length > 0);
   if (names.length === 0) throw new InvalidArgumentError('--model needs a model name or "all".');
-  if (names.includes('all')) return [...MODEL_NAMES];
-  const unknown = names.filter((n) => !findBaselineSpec(n));
+  const expanded = names.flatMap((n) => MODEL_GROUPS[n]?.() ?? [n]);
+  const unknown = expanded.filter((n) => !findSpec(n));
   if (unknown.length > 0) {
     throw new InvalidArgumentError(
-      `unknown model ${unknown.join(', ')}; expected all or ${MODEL_NAMES.join(', ')}.`,
+      `unknown model ${unknown.join(', ')}; expected all, baselines, deep or ${modelNames().join(', ')}.`,
     );
   }
-  return [...new Set(names)];
+  return [...new Set(expanded)];
 }
 
 function parseCutoffs(value: string): number[] {
@@ -104,10 +120,10 @@ function parseOverrides(sets: readonly string[]): Map<string, Record<string, Par
     const m = /^([a-z0-9-]+)\.([A-Za-z0-9]+)=(.+)$/.exec(s.trim());
     if (!m) throw new Error(`--set "${s}": expected model.param=value, e.g. stan.k=200`);
     const [, modelName, param, value] = m;
-    const spec = findBaselineSpec(modelName);
+    const spec = findSpec(modelName);
     if (!spec)
       throw new Error(
-        `--set "${s}": unknown model "${modelName}"; expected ${MODEL_NAMES.join(', ')}`,
+        `--set "${s}": unknown model "${modelName}"; expected ${modelNames().join(', ')}`,
       );
     const known = Object.keys(spec.defaults(probe));
     if (!known.includes(param)) {
@@ -127,7 +143,7 @@ class ProgressReporter {
   private key = '';
 
   update(p: EvaluationProgress): void {
-    const trial = p.detail?.match(/^trial \d+\/\d+ \w+/)?.[0] ?? p.detail ?? '';
+    const trial = p.detail?.match(/^trial \d+\/\d+ \w+/)?.[0] ?? ''; // not the per-batch detail: one bar per stage
     const key = `${p.model}|${p.stage}|${trial}`;
     if (key !== this.key || !this.bar) {
       this.stop();
@@ -165,7 +181,8 @@ function summaryLine(r: ModelEvaluation, ks: readonly number[]): string {
   return (
     `${r.model}: HR@${k} ${r.metrics.hr[k].toFixed(4)} NDCG@${k} ${r.metrics.ndcg[k].toFixed(4)} ` +
     `HR@${k2} ${r.metrics.hr[k2].toFixed(4)} MRR@${k2} ${r.metrics.mrr[k2].toFixed(4)} | ` +
-    `train ${r.trainSeconds.toFixed(1)} s, ${r.scoreLatency.medianMs.toFixed(3)} ms/case, wall ${r.wallSeconds.toFixed(1)} s\n`
+    `train ${r.trainSeconds.toFixed(1)} s, ${r.scoreLatency.medianMs.toFixed(3)} ms/case ` +
+    `(${r.scoreLatency.medianMs.toFixed(2)} s per 1,000 histories), wall ${r.wallSeconds.toFixed(1)} s\n`
   );
 }
 
@@ -208,8 +225,15 @@ async function evaluate(options: EvaluateOptions, command: Command): Promise<voi
       `models ${options.model.join(', ')}\n`,
   );
 
+  const deep = options.model.filter((n) => deepNames().includes(n));
+  if (deep.length > 0) {
+    process.stderr.write(
+      `note: ${deep.join(', ')} train with TensorFlow.js: minutes to an hour each on 2 cores ` +
+        '(use --model baselines for the quick ones)\n',
+    );
+  }
   const models: ModelEntry[] = options.model.map((name) => {
-    const spec = findBaselineSpec(name) as ModelSpec;
+    const spec = findSpec(name) as ModelSpec;
     const params = overrides.get(spec.name);
     return params ? { spec, params } : spec;
   });
@@ -240,7 +264,7 @@ async function evaluate(options: EvaluateOptions, command: Command): Promise<voi
 }
 
 /**
- * `pulse evaluate`: offline evaluation of the baseline recommenders on a
+ * `pulse evaluate`: offline evaluation of the baselines and deep models on a
  * public dataset under a published protocol. Progress on stderr, the
  * markdown table on stdout; with --json the last stdout line is the full
  * report as one JSON object.
@@ -262,7 +286,8 @@ export function registerEvaluateCommand(program: Command): void {
     )
     .requiredOption(
       '--model <names>',
-      `all, or comma-separated: ${MODEL_NAMES.join(', ')}`,
+      `all, baselines, deep, or comma-separated names: ${modelNames().join(', ')} ` +
+        '(deep models train for minutes to an hour each)',
       parseModels,
     )
     .option('--json', 'also print the full report as one JSON object on the last stdout line')

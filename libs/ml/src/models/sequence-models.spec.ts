@@ -232,7 +232,11 @@ describe('through runEvaluation (what `pulse evaluate --model sasrec|gru4rec` ru
     const report = await runEvaluation({
       dataset,
       protocol: 'loo-full',
-      models: DEEP_MODEL_SPECS.map((spec) => ({ spec, params: fixed })),
+      // Other deep models share DEEP_MODEL_SPECS but not these parameters.
+      models: ['sasrec', 'gru4rec'].map((name) => ({
+        spec: DEEP_MODEL_SPECS.find((s) => s.name === name)!,
+        params: fixed,
+      })),
       k: [1, 10],
       tune: false,
     });

@@ -1,0 +1,27 @@
+import type { ModelContext, ModelSpec, Params } from '../evaluation/recommender';
+import { CASER_DEFAULTS, CaserRecommender } from './caser.recommender';
+
+/**
+ * Defaults per data kind (caser.README.md has the runs behind them). No grid:
+ * one fit takes tens of minutes here, so tuning is by hand (--set
+ * caser.name=value) on the validation split / early-stopping holdout.
+ * Large catalogues get the shared sampled softmax with 1024 negatives +
+ * in-batch targets, logQ-corrected (the setting measured on Beauty and
+ * Diginetica); small ones the full softmax.
+ */
+function caserDefaults(c: ModelContext): Params {
+  const sessions = c.kind === 'sessions';
+  return {
+    ...CASER_DEFAULTS,
+    batchSize: sessions ? 512 : 256,
+    negatives: c.numItems > 8192 ? 1024 : 0,
+  };
+}
+
+export const caserSpec: ModelSpec = {
+  name: 'caser',
+  description:
+    'Caser convolutional model (tfjs): horizontal + vertical convolutions over the latest L items, softmax at every position, early stopping',
+  defaults: caserDefaults,
+  create: (p) => new CaserRecommender(p),
+};

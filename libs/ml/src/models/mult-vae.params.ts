@@ -1,0 +1,87 @@
+import type { Params } from '../evaluation/recommender';
+
+/** Everything that defines one Mult-VAE: architecture + training settings. */
+export interface MultVaeParams {
+  /** Encoder/decoder hidden layer width (paper: 600). */
+  readonly hiddenSize: number;
+  /** Latent size (paper: 200). */
+  readonly latentSize: number;
+  /** Input dropout (paper: 0.5). */
+  readonly dropout: number;
+  /** KL weight cap after annealing (paper: 0.2). */
+  readonly beta: number;
+  /** Epochs over which beta rises linearly from 0 to its cap (0: cap from the start). */
+  readonly annealEpochs: number;
+  /** 1: the paper's binary input; < 1: weight decay^(distance from the end), then L2-normalised. */
+  readonly inputDecay: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** 0: full softmax over every item; n: the batch's items + n sampled uniformly, logQ-corrected. */
+  readonly negatives: number;
+  /** Evaluations without improvement before stopping (0 = never stop early). */
+  readonly patience: number;
+  readonly evalEvery: number;
+  /** Sequences carved from the training data for early stopping (0 = none). */
+  readonly validationSequences: number;
+  readonly progress: 'auto' | 'bar' | 'log' | 'none';
+  /** If set, training stops after the epoch during which this file appears. */
+  readonly stopFile: string;
+  readonly seed: number;
+}
+
+export const MULT_VAE_DEFAULTS: MultVaeParams = {
+  hiddenSize: 600,
+  latentSize: 200,
+  dropout: 0.5,
+  beta: 0.2,
+  annealEpochs: 20,
+  inputDecay: 1,
+  epochs: 200,
+  batchSize: 500,
+  learningRate: 0.001,
+  negatives: 0,
+  patience: 5,
+  evalEvery: 1,
+  validationSequences: 3000,
+  progress: 'auto',
+  stopFile: '',
+  seed: 42,
+};
+
+/** Loosely typed params (CLI --set) -> MultVaeParams; errors name the parameter. */
+export function multVaeParams(params: Params): MultVaeParams {
+  const out: Record<string, unknown> = { ...MULT_VAE_DEFAULTS };
+  const defaults = MULT_VAE_DEFAULTS as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(params)) {
+    if (!(key in defaults)) throw new Error(`mult-vae: unknown parameter ${key}`);
+    if (typeof value !== typeof defaults[key]) {
+      throw new Error(`mult-vae: ${key} must be a ${typeof defaults[key]}, got ${String(value)}`);
+    }
+    out[key] = value;
+  }
+  const p = out as unknown as MultVaeParams;
+  for (const k of ['hiddenSize', 'latentSize', 'batchSize', 'epochs'] as const) {
+    if (!Number.isInteger(p[k]) || p[k] < 1) {
+      throw new Error(`mult-vae: ${k} must be a positive integer, got ${p[k]}`);
+    }
+  }
+  for (const k of ['negatives', 'patience', 'annealEpochs', 'validationSequences'] as const) {
+    if (!(p[k] >= 0)) throw new Error(`mult-vae: ${k} must be >= 0, got ${p[k]}`);
+  }
+  if (!(p.dropout >= 0 && p.dropout < 1)) {
+    throw new Error(`mult-vae: dropout must be in [0, 1), got ${p.dropout}`);
+  }
+  if (!(p.beta >= 0)) throw new Error(`mult-vae: beta must be >= 0, got ${p.beta}`);
+  if (!(p.inputDecay > 0 && p.inputDecay <= 1)) {
+    throw new Error(`mult-vae: inputDecay must be in (0, 1], got ${p.inputDecay}`);
+  }
+  if (!(p.learningRate > 0)) {
+    throw new Error(`mult-vae: learningRate must be positive, got ${p.learningRate}`);
+  }
+  if (!(p.evalEvery >= 1)) throw new Error(`mult-vae: evalEvery must be >= 1, got ${p.evalEvery}`);
+  if (!['auto', 'bar', 'log', 'none'].includes(p.progress)) {
+    throw new Error(`mult-vae: progress must be auto, bar, log or none, got ${p.progress}`);
+  }
+  return p;
+}

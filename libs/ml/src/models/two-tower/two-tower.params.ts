@@ -1,0 +1,115 @@
+import type { Params } from '../../evaluation/recommender';
+
+/** Everything that defines one two-tower model: architecture, features, training. */
+export interface TwoTowerParams {
+  /** Per-feature embedding width e. */
+  readonly embeddingSize: number;
+  /** Hidden layer of each tower's MLP. */
+  readonly hiddenSize: number;
+  /** d: width of both towers' output (the dot-product space). */
+  readonly outputSize: number;
+  /** Latest items the shopper tower reads. */
+  readonly maxLen: number;
+  /** Latest items a derived interest state summarises (>= maxLen is used). */
+  readonly interestWindow: number;
+  readonly dropout: number;
+  /** Share of item ids hidden per training step, so content alone must place an item (content models only). */
+  readonly idDropout: number;
+  /** Share of training examples shown only their interest state, not their items (content models only). */
+  readonly historyDropout: number;
+  readonly categorySlots: number;
+  readonly titleSlots: number;
+  readonly minTokenCount: number;
+  readonly maxTitleVocabulary: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** 0: full softmax; n: in-batch targets + n sampled negatives (logQ-corrected when logQ). */
+  readonly negatives: number;
+  readonly negativeAlpha: number;
+  readonly logQ: boolean;
+  /** Evaluations without improvement before stopping (0 = never). */
+  readonly patience: number;
+  readonly evalEvery: number;
+  /** Sequences carved from the training data for early stopping (0 = none). */
+  readonly validationSequences: number;
+  readonly progress: 'auto' | 'bar' | 'log' | 'none';
+  /** If set, training stops after the epoch during which this file appears. */
+  readonly stopFile: string;
+  readonly seed: number;
+}
+
+export const TWO_TOWER_DEFAULTS: TwoTowerParams = {
+  embeddingSize: 64,
+  hiddenSize: 128,
+  outputSize: 64,
+  maxLen: 50,
+  interestWindow: 50,
+  dropout: 0.1,
+  idDropout: 0.3,
+  historyDropout: 0.1,
+  categorySlots: 5,
+  titleSlots: 16,
+  minTokenCount: 2,
+  maxTitleVocabulary: 20000,
+  epochs: 100,
+  batchSize: 256,
+  learningRate: 0.001,
+  negatives: 0,
+  negativeAlpha: 0,
+  logQ: true,
+  patience: 3,
+  evalEvery: 1,
+  validationSequences: 3000,
+  progress: 'auto',
+  stopFile: '',
+  seed: 42,
+};
+
+const POSITIVE_INTEGERS = [
+  'embeddingSize',
+  'hiddenSize',
+  'outputSize',
+  'maxLen',
+  'batchSize',
+  'categorySlots',
+  'titleSlots',
+  'minTokenCount',
+  'maxTitleVocabulary',
+  'evalEvery',
+] as const;
+
+/** Loosely typed spec params (CLI --set) -> TwoTowerParams; unknown or bad values throw, naming the parameter. */
+export function twoTowerParams(params: Params): TwoTowerParams {
+  const out: Record<string, unknown> = { ...TWO_TOWER_DEFAULTS };
+  const defaults = TWO_TOWER_DEFAULTS as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(params)) {
+    if (!(key in defaults)) throw new Error(`unknown two-tower parameter ${key}`);
+    if (typeof value !== typeof defaults[key]) {
+      throw new Error(
+        `two-tower parameter ${key} must be a ${typeof defaults[key]}, got ${String(value)}`,
+      );
+    }
+    out[key] = value;
+  }
+  const p = out as unknown as TwoTowerParams;
+  for (const k of POSITIVE_INTEGERS) {
+    if (!Number.isInteger(p[k]) || p[k] < 1) {
+      throw new Error(`two-tower parameter ${k} must be a positive integer, got ${p[k]}`);
+    }
+  }
+  for (const k of ['dropout', 'idDropout', 'historyDropout'] as const) {
+    if (!(p[k] >= 0 && p[k] < 1))
+      throw new Error(`two-tower parameter ${k} must be in [0, 1), got ${p[k]}`);
+  }
+  if (!(p.learningRate > 0)) throw new Error(`two-tower parameter learningRate must be positive`);
+  for (const k of ['epochs', 'negatives', 'patience', 'validationSequences'] as const) {
+    if (!Number.isInteger(p[k]) || p[k] < 0) {
+      throw new Error(`two-tower parameter ${k} must be a non-negative integer, got ${p[k]}`);
+    }
+  }
+  if (!['auto', 'bar', 'log', 'none'].includes(p.progress)) {
+    throw new Error(`two-tower parameter progress must be auto, bar, log or none`);
+  }
+  return p;
+}

@@ -1,0 +1,263 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { PopularityRecommender } from '../../baselines/popularity.recommender';
+import { ItemContent, ItemFeatureTable, priceBandOf } from '../../datasets/item-features';
+import { sequencesFromArrays } from '../../datasets/sequence-dataset';
+import { scoreSplit } from '../../evaluation/harness';
+import type { EvaluationSplit } from '../../evaluation/protocols';
+import type { TrainingData } from '../../evaluation/recommender';
+import { readModelArtifacts, writeModelArtifacts } from '../../runtime/model-artifacts';
+import { initTf } from '../../runtime/tf-runtime';
+import { SeededRandom } from '../../util/random';
+import { findDeepModelSpec } from '../index';
+import {
+  ContentVocabulary,
+  DEFAULT_LAYOUT,
+  encodeInterest,
+  encodeItemContent,
+} from './two-tower.features';
+import { TwoTowerRecommender } from './two-tower.recommender';
+
+jest.setTimeout(120000);
+
+/**
+ * A small shop: CATEGORIES categories of PER_CATEGORY items; each category
+ * has its own sub-categories, brand, price level and title words. A shopper
+ * likes one category and browses it in a fixed order (item k -> k + 1) with
+ * some noise, so both content (which category) and ids (which next) matter.
+ */
+const CATEGORIES = 8;
+const PER_CATEGORY = 10;
+const NUM_ITEMS = CATEGORIES * PER_CATEGORY;
+const PRICES = [3, 7, 15, 30, 70, 150, 300, 700];
+
+function contentFor(category: number, variant: number): ItemContent {
+  return {
+    categoryPath: [`Dept${category % 2}`, `Cat${category}`, `Sub${category}-${variant % 2}`],
+    brand: `Brand${category}`,
+    price: PRICES[category] * (1 + 0.2 * (variant % 3)),
+    titleTokens: [`word${category}`, `kind${category}-${variant % 3}`, 'item', `x${variant}`],
+  };
+}
+
+const features: ItemFeatureTable = {
+  items: Array.from({ length: NUM_ITEMS }, (_, i) =>
+    contentFor(Math.floor(i / PER_CATEGORY), i % PER_CATEGORY),
+  ),
+};
+
+function shopperSequences(count: number, seed: number): number[][] {
+  const rng = new SeededRandom(seed);
+  const out: number[][] = [];
+  for (let s = 0; s < count; s++) {
+    const category = rng.nextInt(CATEGORIES);
+    const length = 4 + rng.nextInt(6);
+    let k = rng.nextInt(PER_CATEGORY);
+    const seq: number[] = [];
+    while (seq.length < length) {
+      seq.push(
+        rng.next() < 0.15 ? rng.nextInt(NUM_ITEMS) : category * PER_CATEGORY + (k % PER_CATEGORY),
+      );
+      k++;
+    }
+    out.push(seq);
+  }
+  return out;
+}
+
+function split(train: TrainingData, seed: number): EvaluationSplit {
+  const seqs = shopperSequences(200, seed);
+  return {
+    protocol: 'session-prefix',
+    phase: 'test',
+    numItems: NUM_ITEMS,
+    train,
+    trainKey: 'synthetic',
+    cases: {
+      histories: sequencesFromArrays(seqs.map((s) => s.slice(0, -1))),
+      targets: Int32Array.from(seqs.map((s) => s[s.length - 1])),
+    },
+  };
+}
+
+const small = {
+  embeddingSize: 16,
+  hiddenSize: 32,
+  outputSize: 16,
+  maxLen: 8,
+  batchSize: 128,
+  learningRate: 0.01,
+  epochs: 12,
+  idDropout: 0.5,
+  historyDropout: 0.3,
+  patience: 0,
+  validationSequences: 0,
+  progress: 'none' as const,
+  seed: 3,
+};
+
+const sequences = sequencesFromArrays(shopperSequences(500, 1));
+const withContent: TrainingData = {
+  numItems: NUM_ITEMS,
+  sequences,
+  kind: 'users',
+  itemFeatures: features,
+};
+
+beforeAll(async () => {
+  await initTf({ log: () => undefined });
+});
+
+describe('two-tower features', () => {
+  it('encodes every category level, brand, price band and known title tokens; interest by profile keys', () => {
+    const vocab = ContentVocabulary.build(features, { minTokenCount: 2, maxTitleVocabulary: 100 });
+    // 'x<variant>' tokens occur on 8 items each, 'item' on all: both kept; nothing else is made up.
+    expect(vocab.id('c:Dept0>Cat2>Sub2-1')).toBeGreaterThan(0);
+    expect(vocab.id('p:10-20')).toBeGreaterThan(0);
+    expect(vocab.id('t:unknown')).toBe(0);
+    const out = new Int32Array(40).fill(-1);
+    encodeItemContent(
+      {
+        categoryPath: ['Dept0', 'Cat2'],
+        brand: 'Brand2',
+        price: 12,
+        titleTokens: ['WORD2', 'nope'],
+      },
+      vocab,
+      DEFAULT_LAYOUT,
+      out,
+      1,
+    );
+    expect(out[0]).toBe(-1); // before the offset: untouched
+    expect(Array.from(out.subarray(1, 6))).toEqual([
+      vocab.id('c:Dept0'),
+      vocab.id('c:Dept0>Cat2'),
+      0,
+      0,
+      0,
+    ]);
+    expect(out[6]).toBe(vocab.id('b:Brand2'));
+    expect(out[7]).toBe(vocab.id('p:10-20'));
+    expect(Array.from(out.subarray(8, 10))).toEqual([vocab.id('t:word2'), 0]);
+    const interest = new Int32Array(11);
+    encodeInterest(
+      { categories: ['Dept1>Cat3'], brands: ['Brand3', 'Nobody'], priceBands: ['EUR:20-50'] },
+      vocab,
+      DEFAULT_LAYOUT,
+      interest,
+      0,
+    );
+    expect(interest[0]).toBe(vocab.id('c:Dept1>Cat3'));
+    expect(interest[6]).toBe(vocab.id('b:Brand3'));
+    expect(interest[7]).toBe(0);
+    expect(interest[9]).toBe(vocab.id('p:20-50'));
+  });
+
+  it('rejects bad parameters and feature tables, naming the field', async () => {
+    expect(() => new TwoTowerRecommender({ hiddenSize: 0 })).toThrow(/hiddenSize/);
+    expect(() => new TwoTowerRecommender({ nope: 1 } as never)).toThrow(/nope/);
+    const bad = new TwoTowerRecommender(small);
+    await expect(
+      bad.fit({ ...withContent, itemFeatures: { items: features.items.slice(1) } }),
+    ).rejects.toThrow(/itemFeatures.items/);
+  });
+});
+
+describe('two-tower with content', () => {
+  let model: TwoTowerRecommender;
+
+  beforeAll(async () => {
+    model = new TwoTowerRecommender(small);
+    await model.fit(withContent);
+  });
+  afterAll(() => model.dispose());
+
+  it('is registered for the evaluate command', () => {
+    expect(findDeepModelSpec('two-tower')?.create({ ...small }).name).toBe('two-tower');
+  });
+
+  it('trains: loss falls, and it beats popularity by far', () => {
+    const epochs = model.report!.epochs;
+    expect(epochs[epochs.length - 1].loss).toBeLessThan(0.75 * epochs[0].loss);
+    const popularity = new PopularityRecommender();
+    popularity.fit(withContent);
+    const test = split(withContent, 77);
+    const mine = scoreSplit(model, test, { ks: [10] }).metrics;
+    const base = scoreSplit(popularity, test, { ks: [10] }).metrics;
+    expect(mine.ndcg[10]).toBeGreaterThan(2 * base.ndcg[10]);
+    expect(mine.hr[10]).toBeGreaterThan(0.5);
+  });
+
+  it('places NEW items by content: the one matching a shopper’s taste ranks first', () => {
+    const newItems = Array.from({ length: CATEGORIES }, (_, c) => contentFor(c, 11 + c));
+    let first = 0;
+    for (let c = 0; c < CATEGORIES; c++) {
+      const history = [0, 1, 2, 3].map((k) => c * PER_CATEGORY + k);
+      const scores = model.scoreCandidates(history, newItems);
+      const best = scores.indexOf(Math.max(...scores));
+      if (best === c) first++;
+    }
+    expect(first).toBeGreaterThanOrEqual(CATEGORIES - 1);
+    // The profile's interest state alone (every level of the path, as the
+    // shopper profile keys it; no recent items) places them too.
+    let firstByInterest = 0;
+    for (let c = 0; c < CATEGORIES; c++) {
+      const scores = model.scoreCandidates([], newItems, {
+        categories: [`Dept${c % 2}`, `Dept${c % 2}>Cat${c}`, `Dept${c % 2}>Cat${c}>Sub${c}-0`],
+        brands: [`Brand${c}`],
+        priceBands: [`EUR:${priceBandOf(PRICES[c])}`],
+      });
+      if (scores.indexOf(Math.max(...scores)) === c) firstByInterest++;
+    }
+    expect(firstByInterest).toBeGreaterThanOrEqual(CATEGORIES - 1);
+  });
+
+  it('save/load round-trips through files; a loaded model scores the same and trains further', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'two-tower-'));
+    try {
+      await writeModelArtifacts(dir, await model.save());
+      const loaded = await TwoTowerRecommender.load(await readModelArtifacts(dir), {
+        epochs: 2,
+      });
+      const histories = [Int32Array.from([1, 2, 3]), Int32Array.from([40]), Int32Array.from([])];
+      const a = new Float32Array(NUM_ITEMS * 3);
+      const b = new Float32Array(NUM_ITEMS * 3);
+      model.scoreBatch(histories, a);
+      loaded.scoreBatch(histories, b);
+      for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 4);
+      const fresh = contentFor(3, 5);
+      expect(Array.from(loaded.embedItems([fresh]))).toEqual(Array.from(model.embedItems([fresh])));
+      expect(loaded.epochsTrained).toBe(small.epochs);
+      await loaded.fit(withContent, { seed: 1 });
+      expect(loaded.epochsTrained).toBe(small.epochs + 2);
+      loaded.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('two-tower with ids only (the public datasets)', () => {
+  it('trains with a sampled softmax and early stopping, and beats popularity', async () => {
+    const idsOnly: TrainingData = { numItems: NUM_ITEMS, sequences, kind: 'users' };
+    const model = new TwoTowerRecommender({
+      ...small,
+      epochs: 20,
+      negatives: 20,
+      patience: 2,
+      validationSequences: 100,
+    });
+    await model.fit(idsOnly);
+    expect(model.hasContent).toBe(false);
+    expect(model.notes.join(' ')).toMatch(/no item content/);
+    expect(model.report!.bestValidation).toBeGreaterThan(0);
+    const popularity = new PopularityRecommender();
+    popularity.fit(idsOnly);
+    const test = split(idsOnly, 78);
+    const mine = scoreSplit(model, test, { ks: [10] }).metrics;
+    const base = scoreSplit(popularity, test, { ks: [10] }).metrics;
+    expect(mine.ndcg[10]).toBeGreaterThan(2 * base.ndcg[10]);
+    model.dispose();
+  });
+});
