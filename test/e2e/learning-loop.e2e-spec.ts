@@ -10,7 +10,8 @@ import { type InProcessPulse, startInProcessPulse, TEST_KEYS } from './support/i
  * and a shopper's open SSE stream must receive the refreshed list scored by
  * the updated weights.
  */
-jest.setTimeout(240_000);
+// Training a champion and several updates on two shared cores can take minutes.
+jest.setTimeout(540_000);
 
 // Learning options are read from the process environment (see learning.options.ts).
 Object.assign(process.env, {
@@ -99,6 +100,14 @@ describe('learning loop', () => {
     expect(refreshed.data.trigger).toBe('model_update');
     expect(refreshed.data.items.length).toBeGreaterThan(0);
     stream.close();
+
+    // A request after the swap is scored by the updated weights, and says so (response and served event).
+    const served = await call('GET', `/v1/shoppers/${encodeURIComponent(shopperId)}/recommendations?limit=10`, 'read');
+    expect(served.status).toBe(200);
+    expect(served.body.strategy).toBe('personalized');
+    expect(served.body.modelVersion).toMatch(/^sasrec@1\+\d+$/);
+    const recorded = await call('GET', `/v1/admin/streams/recommendation-${served.body.id}`, 'admin');
+    expect(recorded.body.events[0].data.modelVersion).toBe(served.body.modelVersion);
 
     const status = (await call('GET', '/v1/admin/learning', 'admin')).body.trainers[0];
     expect(status.updates.swapped).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatIngestReport, INGEST_DEFAULTS, runIngestBench } from '../bench/ingest.bench';
+import { registerLearningLoopBench } from '../bench/learning-loop-command';
 import { registerReadSideBenches } from './bench-read-side.command';
 import { registerServingBenches } from './bench-serving.command';
 
@@ -47,6 +48,7 @@ export function registerBenchCommand(program: Command): void {
   // replay and freshness are registered by their own file, by the engineers who own them.
   registerReadSideBenches(bench);
   registerServingBenches(bench);
+  registerLearningLoopBench(bench);
 }
 
 function positiveNumber(option: string) {

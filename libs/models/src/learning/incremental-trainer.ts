@@ -27,6 +27,11 @@ export interface IncrementalTrainerOptions {
   readonly seed?: number;
 }
 
+/** Where accepted weights go to serve requests (ServingModels): it takes the instance or says why not. */
+export interface LiveServing {
+  replace(name: string, model: ServableModel): { replace: true } | { replace: false; reason: string };
+}
+
 /** What one update did; `event` is what was (or is to be) recorded. */
 export interface UpdateOutcome {
   readonly event?: ModelIncrementallyUpdatedData;
@@ -36,6 +41,8 @@ export interface UpdateOutcome {
   /** Per-step wall times (ms): how long each synchronous stretch held the event loop. */
   readonly stepMs: readonly number[];
   readonly swappedAt?: number;
+  /** After a swap: whether GET recommendations now serve these weights, and if not why. */
+  readonly served?: { readonly label: string } | { readonly refused: string };
 }
 
 export const INCREMENTAL_METRIC = 'ndcg@10';
@@ -60,6 +67,7 @@ export class IncrementalTrainer {
   constructor(
     private readonly slot: LiveModelSlot,
     private readonly options: IncrementalTrainerOptions,
+    private readonly serving?: LiveServing,
   ) {
     this.cases = new NextItemCaseLog({
       maxHistory: 50,
@@ -154,22 +162,34 @@ export class IncrementalTrainer {
         return { event, shoppers, stepMs };
       }
       const files = { ...tfjsFiles(await candidate.save()), ...metadataFile(live.metadata) };
-      const servable = await ServableModel.fromFiles(files);
+      const increment = live.increment + 1;
+      const servable = await ServableModel.fromFiles(files, { increment });
+      // The request path gets its own instance: the serving holder disposes it after its last lease,
+      // the slot disposes its own after a grace period; one owner each.
+      const served = this.serving ? await this.publish(files, increment) : undefined;
       keepCandidate = true;
       const next: LiveModel = {
         ...live,
         servable,
         trainable: candidate,
         files,
-        increment: live.increment + 1,
+        increment,
         attempts: live.attempts + 1,
         since: Date.now(),
       };
       this.slot.swap(next);
-      return { event, shoppers, stepMs, swappedAt: Date.now() };
+      return { event, shoppers, stepMs, swappedAt: Date.now(), ...(served && { served }) };
     } finally {
       if (!keepCandidate) candidate.dispose();
     }
+  }
+
+  private async publish(files: Record<string, Uint8Array>, increment: number): Promise<UpdateOutcome['served']> {
+    const model = await ServableModel.fromFiles(files, { increment });
+    const decision = this.serving!.replace(this.slot.name, model);
+    if (decision.replace) return { label: model.label };
+    model.dispose();
+    return { refused: decision.reason };
   }
 
   /** Epochs of gradient steps, `stepSize` sequences each, yielding between them. Returns the mean loss. */

@@ -14,6 +14,7 @@ import { PulseMetrics } from '@pulse/platform/observability/metrics';
 import { RefreshRecommendations } from '@pulse/recommendations/refresh/refresh-recommendations.command';
 import { filter, Subject, type Subscription } from 'rxjs';
 import { MODEL_ARTIFACT_STORE, type ModelArtifactStore } from '../registry/model-artifact-store.port';
+import { ServingModels } from '../serving/serving-models';
 import { modelStreamId } from '../registry/model.events';
 import { loadChampion } from './champion.locator';
 import { IncrementalTrainer, type UpdateOutcome } from './incremental-trainer';
@@ -70,9 +71,11 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
     metrics: PulseMetrics,
     private readonly bus: EventBus,
     private readonly commands: CommandBus,
+    serving: ServingModels,
   ) {
     this.slot = new LiveModelSlot(options.model);
-    this.trainer = new IncrementalTrainer(this.slot, options);
+    // Accepted updates also replace what GET recommendations serve, not only the refreshed lists.
+    this.trainer = new IncrementalTrainer(this.slot, options, serving);
     this.buffer = new LearningBufferState(options);
     this.writer = new ModelStreamWriter(store, registry);
     this.metrics = new LearningMetrics(metrics.registry, () => this.buffer.lag(Date.now()), options.model);
@@ -143,9 +146,10 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
             .catch((error: unknown) => this.logger.error(`refresh after ${this.slot.label()} failed: ${(error as Error).message}`));
         }
       }
+      const served = outcome.served && ('label' in outcome.served ? `, serving ${outcome.served.label}` : `, not served: ${outcome.served.refused}`);
       this.logger.log(
         `${model}@${outcome.event.version} increment ${outcome.event.increment}: ${outcome.event.events} events, loss ${outcome.event.loss.toFixed(3)}, ` +
-          `${swapped ? 'swapped in' : 'kept the serving weights'} (${outcome.event.reason})`,
+          `${swapped ? 'swapped in' : 'kept the serving weights'} (${outcome.event.reason})${served ?? ''}`,
       );
       return outcome;
     } catch (error) {

@@ -16,9 +16,13 @@ type Loadable = { load(artifacts: ModelArtifactsData): Promise<Recommender> };
 export class ServableModel {
   private readonly denseOf: Map<string, number>;
 
+  private disposed = false;
+
   private constructor(
     readonly metadata: ArtifactMetadata,
     private readonly recommender: Recommender,
+    /** Incremental updates of the learning loop on top of the registry version (0: as trained). */
+    readonly increment = 0,
   ) {
     this.denseOf = new Map(metadata.items.map((id, dense) => [id, dense]));
   }
@@ -29,15 +33,19 @@ export class ServableModel {
   get version(): number {
     return this.metadata.version;
   }
-  /** `<name>@<version>`, as responses report it. */
+  /** `<name>@<version>`, or `<name>@<version>+<increment>` for incrementally updated weights, as responses report it. */
   get label(): string {
-    return modelVersionLabel(this.metadata.model, this.metadata.version);
+    const base = modelVersionLabel(this.metadata.model, this.metadata.version);
+    return this.increment > 0 ? `${base}+${this.increment}` : base;
   }
   get numItems(): number {
     return this.metadata.items.length;
   }
 
-  static async fromFiles(files: ArtifactFiles): Promise<ServableModel> {
+  /** `increment`: the learning loop's files carry the champion's metadata, so the increment is told, not read. */
+  static async fromFiles(files: ArtifactFiles, options: { increment?: number } = {}): Promise<ServableModel> {
+    const increment = options.increment ?? 0;
+    if (!Number.isInteger(increment) || increment < 0) throw new Error(`increment: must be a whole number >= 0, got ${increment}`);
     const metadata = readMetadata(files);
     const spec = findTrainableSpec(metadata.kind);
     if (!spec) throw new Error(`${metadata.model}@${metadata.version}: unknown model kind '${metadata.kind}'`);
@@ -45,14 +53,14 @@ export class ServableModel {
     if (metadata.storage === 'sequences') {
       const sequences = readSequences(files);
       await fresh.fit({ numItems: metadata.items.length, sequences, kind: 'users' }, { seed: 42 });
-      return new ServableModel(metadata, fresh);
+      return new ServableModel(metadata, fresh, increment);
     }
     const loader = fresh.constructor as unknown as Partial<Loadable>;
     fresh.dispose?.();
     if (typeof loader.load !== 'function') {
       throw new Error(`${metadata.kind} models have no load(); they cannot be served from saved weights`);
     }
-    return new ServableModel(metadata, await loader.load(tfjsArtifacts(files)));
+    return new ServableModel(metadata, await loader.load(tfjsArtifacts(files)), increment);
   }
 
   /**
@@ -103,7 +111,14 @@ export class ServableModel {
     });
   }
 
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Idempotent: the serving holder and the learning loop may both retire an instance. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.recommender.dispose?.();
   }
 }

@@ -2,6 +2,7 @@ import type { EventStore, EventSubscription } from '@pulse/platform/event-store/
 import type { ModelArtifactStore } from '../registry/model-artifact-store.port';
 import type { ModelRegistry } from '../registry/model-registry';
 import { MODEL_STREAM_PREFIX } from '../registry/model.events';
+import { decideLiveReplacement, type ReplaceDecision } from './live-replacement.rule';
 import { ServableModel } from './servable-model';
 
 /** A use of a serving model; release it when the request is done. */
@@ -14,6 +15,8 @@ export interface ServingStatus {
   readonly name: string;
   /** The version answering requests now (undefined while none is loaded). */
   readonly servingVersion?: number;
+  /** Learning-loop updates on top of servingVersion (absent: the version as trained). */
+  readonly servingIncrement?: number;
   /** The registry's champion: differs from servingVersion while it loads, or if loading failed. */
   readonly championVersion?: number;
   readonly since?: string;
@@ -24,6 +27,7 @@ export interface ServingStatus {
 class Slot {
   private users = 0;
   private retired = false;
+  private disposed = false;
   constructor(
     readonly model: ServableModel,
     readonly since: string,
@@ -46,7 +50,10 @@ class Slot {
     this.disposeIfDone();
   }
   private disposeIfDone(): void {
-    if (this.retired && this.users === 0) this.model.dispose();
+    if (this.retired && this.users === 0 && !this.disposed) {
+      this.disposed = true;
+      this.model.dispose();
+    }
   }
 }
 
@@ -131,10 +138,36 @@ export class ServingModels {
       return {
         name,
         ...(slot && { servingVersion: slot.model.version, since: slot.since }),
+        ...(slot && slot.model.increment > 0 && { servingIncrement: slot.model.increment }),
         ...(champion?.version !== undefined && { championVersion: champion.version }),
         ...(champion?.loadError !== undefined && { loadError: champion.loadError }),
       };
     });
+  }
+
+  /**
+   * Serves the learning loop's updated weights of `name` in place of the
+   * champion's (or of an earlier update), with the same discipline as a
+   * promotion: one assignment switches, requests that leased the old
+   * instance finish on it, and it is disposed after the last release.
+   * Accepted only when `model` descends from the champion serving now
+   * (live-replacement.rule.ts). On acceptance this holder owns `model`;
+   * on refusal the caller still does.
+   */
+  replace(name: string, model: ServableModel): ReplaceDecision {
+    if (model.name !== name) throw new Error(`model: the weights are ${model.name}'s, not ${name}'s`);
+    if (this.stopped) return { replace: false, reason: 'serving is stopping' };
+    const current = this.slots.get(name);
+    const decision = decideLiveReplacement(
+      this.champions.get(name)?.version,
+      current && { version: current.model.version, increment: current.model.increment },
+      { version: model.version, increment: model.increment },
+    );
+    if (!decision.replace || !current) return decision;
+    // Keeps the champion's `since`: which model serves by default follows promotions, not updates.
+    this.slots.set(name, new Slot(model, current.since));
+    current.retire();
+    return decision;
   }
 
   /** Re-reads a model's champion and loads it if it is not the one serving. Resolves when done. */
@@ -171,13 +204,15 @@ export class ServingModels {
       const files = await this.artifacts.get({ model: name, version });
       const model = await ServableModel.fromFiles(files);
       if (this.stopped) return model.dispose();
+      // Re-read: the learning loop may have replaced the slot while this version loaded.
+      const replaced = this.slots.get(name);
       this.slots.set(name, new Slot(model, state.championSince ?? new Date().toISOString()));
-      current?.retire();
+      replaced?.retire();
       this.log(
         'log',
         `model ${name}: serving version ${version} (${trained?.metric.name ?? 'metric'} ${trained?.metric.value.toFixed(4) ?? '?'}, ` +
           `${model.numItems} items) loaded in ${Date.now() - started} ms` +
-          (current ? `, replacing version ${current.model.version}` : ''),
+          (replaced ? `, replacing ${replaced.model.label}` : ''),
       );
     } catch (error) {
       const message = (error as Error).message;

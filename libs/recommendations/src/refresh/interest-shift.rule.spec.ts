@@ -26,8 +26,16 @@ describe('interest shift rule', () => {
     expect(decideInterestShift(['A', 'B', 'C'], ['A', 'B', 'D'], 0.6)).toEqual({ refresh: false, distance: 0.5 });
   });
 
-  it('given no list yet, when the shopper has interests, then it refreshes; without interests it does not', () => {
-    expect(decideInterestShift(undefined, ['A'], 0.5).refresh).toBe(true);
-    expect(decideInterestShift(undefined, [], 0.5).refresh).toBe(false);
+  it('given no list yet and a follower, when the shopper has interests, then it refreshes; without interests it does not', () => {
+    expect(decideInterestShift(undefined, ['A'], 0.5, true).refresh).toBe(true);
+    expect(decideInterestShift(undefined, [], 0.5, true).refresh).toBe(false);
+  });
+
+  it('given no list yet and nobody following, when the shopper has interests, then no first list is written', () => {
+    expect(decideInterestShift(undefined, ['A', 'B'], 0.5, false)).toEqual({ refresh: false, distance: 1 });
+  });
+
+  it('given a list already published, when interests move without a follower, then it is still kept fresh', () => {
+    expect(decideInterestShift(['A'], ['B'], 0.5, false).refresh).toBe(true);
   });
 });

@@ -4,7 +4,11 @@ import { type DecayedScore, valueAt } from '@pulse/platform/time/decay';
  * When has a shopper's interest moved enough to recompute their list? The
  * pure rule: compare the top categories (most specific level included) now
  * with those the last list was made for; refresh when the Jaccard distance
- * reaches the threshold, or when there is no list yet and there are interests.
+ * reaches the threshold. A shopper without a list gets a first one only when
+ * someone follows their lists (an open SSE stream): lists otherwise start
+ * with a model update, so a shop with no model and no subscriber writes no
+ * RecommendationsRefreshed at all (one per active shopper per shift is a lot
+ * of log for nobody).
  */
 export function topCategories(
   categories: Readonly<Record<string, DecayedScore>> | undefined,
@@ -39,9 +43,10 @@ export function decideInterestShift(
   lastListCategories: readonly string[] | undefined,
   current: readonly string[],
   threshold: number,
+  followed = false,
 ): ShiftDecision {
   if (current.length === 0) return { refresh: false, distance: 0 };
-  if (lastListCategories === undefined) return { refresh: true, distance: 1 };
+  if (lastListCategories === undefined) return { refresh: followed, distance: 1 };
   const distance = interestDistance(lastListCategories, current);
   return { refresh: distance >= threshold, distance };
 }

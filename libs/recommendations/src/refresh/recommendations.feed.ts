@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { EventBus, ofType } from '@nestjs/cqrs';
 import { EventCommitted } from '@pulse/platform/nest/event-bus-relay';
-import { filter, map, type Observable, share, Subject, takeUntil } from 'rxjs';
+import { defer, filter, finalize, map, type Observable, share, Subject, takeUntil } from 'rxjs';
 import type { RecommendationsRefreshedData } from './recommendations-refreshed.event';
 
 /** A refreshed list as it left the log, with where it is in the log. */
@@ -18,6 +18,8 @@ export interface RefreshedList {
 export class RecommendationsFeed implements OnModuleDestroy {
   private readonly stop$ = new Subject<void>();
   private readonly all$: Observable<RefreshedList>;
+  /** Open subscriptions per shopper: interest shifts refresh lists someone is waiting for. */
+  private readonly followers = new Map<string, number>();
 
   constructor(bus: EventBus) {
     this.all$ = bus.pipe(
@@ -30,7 +32,22 @@ export class RecommendationsFeed implements OnModuleDestroy {
   }
 
   forShopper(shopperId: string): Observable<RefreshedList> {
-    return this.all$.pipe(filter((list) => list.data.shopperId === shopperId));
+    return defer(() => {
+      this.followers.set(shopperId, (this.followers.get(shopperId) ?? 0) + 1);
+      return this.all$.pipe(
+        filter((list) => list.data.shopperId === shopperId),
+        finalize(() => {
+          const left = (this.followers.get(shopperId) ?? 1) - 1;
+          if (left > 0) this.followers.set(shopperId, left);
+          else this.followers.delete(shopperId);
+        }),
+      );
+    });
+  }
+
+  /** Whether an SSE client (of this process) follows the shopper's lists now. */
+  isFollowed(shopperId: string): boolean {
+    return this.followers.has(shopperId);
   }
 
   onModuleDestroy(): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Inject, Logger, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@pulse/platform/events/event-metadata';
@@ -57,6 +58,9 @@ export class RefreshRecommendationsHandler implements ICommandHandler<RefreshRec
     for (let start = 0; start < ids.length; start += PARALLEL) {
       const lists = await Promise.all(ids.slice(start, start + PARALLEL).map((id) => this.refreshOne(id, command)));
       refreshed.push(...lists);
+      // The embedded stores answer synchronously, so without this the awaits above chain as microtasks and
+      // a refresh of hundreds of shoppers would hold the event loop (and every request) until it ends.
+      await yieldToEventLoop();
     }
     return { refreshed };
   }
