@@ -47,8 +47,15 @@ export class RecommendationStreamController {
     let ready = false;
     const raw = reply.raw;
     const send = (chunk: string) => (ready ? raw.write(chunk) : buffered.push(chunk));
-    const subscription = this.feed.forShopper(shopperId).subscribe((list) => {
-      send(`event: refresh\nid: ${list.position}\ndata: ${JSON.stringify(list.data)}\n\n`);
+    const timer: { heartbeat?: NodeJS.Timeout } = {}; // set once the stream is open
+    const subscription = this.feed.forShopper(shopperId).subscribe({
+      next: (list) => send(`event: refresh\nid: ${list.position}\ndata: ${JSON.stringify(list.data)}\n\n`),
+      // The feed completes when the service shuts down: end the response, or
+      // the HTTP server would wait for this client forever.
+      complete: () => {
+        clearInterval(timer.heartbeat);
+        if (!raw.writableEnded) raw.end();
+      },
     });
     const latest = await this.readModels.get(RECOMMENDATION_LISTS, shopperId).catch(() => null);
     reply.hijack();
@@ -63,8 +70,10 @@ export class RecommendationStreamController {
     if (latest) raw.write(`event: snapshot\ndata: ${JSON.stringify(fieldsOf(latest))}\n\n`);
     ready = true;
     for (const chunk of buffered.splice(0)) raw.write(chunk);
+    if (subscription.closed) return void raw.end(); // shut down while the snapshot was read
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
+    timer.heartbeat = heartbeat;
     request.raw.on('close', () => {
       clearInterval(heartbeat);
       subscription.unsubscribe();
