@@ -1,34 +1,13 @@
-import { coverage, gini } from '@pulse/recommendations/metrics/exposure';
 import { forkSeed, SeededRandom } from '@pulse/testing/synthetic/shop/random';
-import { DEFAULT_BEHAVIOUR } from '@pulse/testing/synthetic/shop/session.generator';
-import type { SyntheticShop } from '@pulse/testing/synthetic/shop/synthetic-shop';
-import {
-  type CatalogChange,
-  catalogChangeRequest,
-  type WireInteraction,
-} from '@pulse/testing/synthetic/shop/wire';
-import {
-  fmt,
-  formatTable,
-  type LatencySummary,
-  machineInfo,
-  type MachineInfo,
-  now,
-  progress,
-  removeDir,
-  sleep,
-  summarise,
-} from './bench-support';
-import {
-  bootstrapCtr,
-  KeepAliveClient,
-  type ListOutcome,
-  loadAverage1m,
-  prepareShop,
-  type ServingPulse,
-  startCaughtUp,
-  wilsonInterval,
-} from './serving-setup';
+import { catalogChangeRequest } from '@pulse/testing/synthetic/shop/wire';
+import { machineInfo, type MachineInfo, now, progress, removeDir, sleep } from './bench-support';
+import { type ServingPulse, startCaughtUp } from './catch-up';
+import { type ArmFigures, armFigures } from './ctr-figures';
+import { type Arm, type ServedList, SessionPlayer, type Tally } from './ctr-player';
+import { bootstrapCtr } from './ctr-statistics';
+import { nextSessions, playAll } from './ctr-visits';
+import { KeepAliveClient } from './keep-alive-client';
+import { prepareShop } from './serving-shop';
 
 /**
  * `pulse bench ctr`: a closed-loop A/B test in a simulated shop. Pulse runs
@@ -84,40 +63,6 @@ export const CTR_DEFAULTS: CtrBenchConfig = {
   catchUpTimeoutS: 2 * 3600,
 };
 
-type Arm = 'auto' | 'popular';
-
-interface ServedList extends ListOutcome {
-  readonly arm: Arm;
-  readonly strategy: string;
-  readonly context: 'home' | 'product';
-  readonly itemIds: readonly string[];
-  readonly expectedClicks: number;
-  readonly carts: number;
-  readonly purchases: number;
-  readonly ms: number;
-}
-
-export interface ArmFigures {
-  readonly responses: number;
-  readonly impressions: number;
-  readonly clicks: number;
-  readonly ctr: number;
-  /** Cluster bootstrap over served lists, 95%. */
-  readonly ctrCi95: [number, number];
-  /** Binomial over impressions (ignores within-list correlation), 95%. */
-  readonly ctrWilson95: [number, number];
-  /** Mean click probability of the items shown, under the shop's click model. */
-  readonly expectedCtr: number;
-  readonly addToCarts: number;
-  readonly addToCartRate: number;
-  readonly purchases: number;
-  readonly purchaseRate: number;
-  readonly distinctItems: number;
-  readonly coverage: number;
-  readonly exposureGini: number;
-  readonly latencyMs: LatencySummary;
-}
-
 interface ServiceStrategy {
   kind: string;
   strategy: string;
@@ -167,6 +112,8 @@ export interface CtrBenchResult {
   readonly arms: Record<Arm, ArmFigures>;
   /** The same, by the strategy Pulse said it served (auto splits into personalized and cold_start). */
   readonly byServedStrategy: Record<string, ArmFigures>;
+  /** Personalised arm − popular arm, CTR in absolute terms (cluster bootstrap, 95%). */
+  readonly difference: { readonly ctr: number; readonly ctrCi95: [number, number] };
   /** Personalised arm ÷ popular arm. */
   readonly ratio: {
     readonly ctr: number;
@@ -190,294 +137,7 @@ export interface CtrBenchResult {
   };
 }
 
-// ---- the visits to play ---------------------------------------------------------------------
-
-interface PlannedSession {
-  readonly shopperId: string;
-  readonly sessionId: string;
-  readonly anonymous: boolean;
-  readonly events: WireInteraction[];
-}
-
-/** Sim time after the last visit starts that is surely enough for every visit to end. */
-const SESSION_TAIL_MS = 3 * 3_600_000;
-
-/**
- * The shop's next `count` visits, each with its events in order, and every
- * catalog change in between (new items, stock), to be applied first so no
- * visit names an item Pulse doesn't know.
- */
-function nextSessions(shop: SyntheticShop, count: number) {
-  const sessions = new Map<string, PlannedSession>();
-  const changes: CatalogChange[] = [];
-  let lastStartAt = 0;
-  for (;;) {
-    const happening = shop.next();
-    if (happening.kind === 'catalog') {
-      changes.push(happening.change);
-      continue;
-    }
-    const event = happening.event;
-    let session = sessions.get(event.sessionId);
-    if (!session) {
-      if (sessions.size >= count) {
-        if (happening.at > lastStartAt + SESSION_TAIL_MS) break;
-        continue;
-      }
-      session = {
-        shopperId: event.shopperId,
-        sessionId: event.sessionId,
-        anonymous: !event.shopperId.startsWith('customer-'),
-        events: [],
-      };
-      sessions.set(event.sessionId, session);
-      lastStartAt = happening.at;
-    }
-    session.events.push(event);
-  }
-  return { sessions: [...sessions.values()], changes };
-}
-
-// ---- playing them -----------------------------------------------------------------------------
-
-interface Tally {
-  lists: ServedList[];
-  organic: number;
-  attributed: number;
-  rejected: Record<string, number>;
-  recommendationErrors: number;
-  errorSamples: string[];
-  lastPosition: bigint;
-}
-
-class SessionPlayer {
-  constructor(
-    private readonly shop: SyntheticShop,
-    private readonly client: KeepAliveClient,
-    private readonly serving: ServingPulse,
-    private readonly config: CtrBenchConfig,
-    private readonly tally: Tally,
-  ) {}
-
-  async play(session: PlannedSession, index: number): Promise<void> {
-    const random = new SeededRandom(forkSeed(this.config.seed, 'ctr-session', index));
-    await this.widget(session, 'home', undefined, random);
-    for (const event of session.events) {
-      await this.send({ ...event, occurredAt: new Date().toISOString() }, 'organic');
-      if (event.type === 'view' && random.chance(this.config.productWidgetShare)) {
-        await this.widget(session, 'product', event.itemId, random);
-      }
-    }
-  }
-
-  /** One recommendation widget: ask, let the click model act on what is shown, send what follows. */
-  private async widget(
-    session: PlannedSession,
-    context: 'home' | 'product',
-    itemId: string | undefined,
-    random: SeededRandom,
-  ): Promise<void> {
-    const arm: Arm = random.chance(0.5) ? 'auto' : 'popular';
-    const ctx = context === 'home' ? 'home' : `product:${itemId}`;
-    const path =
-      `/v1/shoppers/${encodeURIComponent(session.shopperId)}/recommendations` +
-      `?context=${encodeURIComponent(ctx)}&strategy=${arm}&limit=${this.config.limit}`;
-    const sentAt = now();
-    const answer = await this.client.get(path, this.serving.keys.read);
-    const ms = now() - sentAt;
-    if (answer.status !== 200) {
-      this.tally.recommendationErrors++;
-      if (this.tally.errorSamples.length < 5)
-        this.tally.errorSamples.push(
-          `${answer.status} ${answer.body.toString('utf8').slice(0, 300)}`,
-        );
-      return;
-    }
-    const body = JSON.parse(answer.body.toString('utf8')) as {
-      id: string;
-      strategy: string;
-      items: { itemId: string }[];
-    };
-    const itemIds = body.items.map((item) => item.itemId);
-    let expectedClicks = 0;
-    const clicked: { itemId: string; position: number }[] = [];
-    for (const [position, id] of itemIds.entries()) {
-      const p = this.shop.clickProbability(session.shopperId, id, position);
-      expectedClicks += p;
-      if (random.chance(p)) clicked.push({ itemId: id, position });
-    }
-    let carts = 0;
-    let purchases = 0;
-    for (const { itemId: id, position } of clicked) {
-      const attribution = { recommendationId: body.id, position };
-      const base = { shopperId: session.shopperId, sessionId: session.sessionId, attribution };
-      await this.send(
-        {
-          ...base,
-          eventId: random.uuid(),
-          type: 'view',
-          itemId: id,
-          occurredAt: new Date().toISOString(),
-        },
-        'attributed',
-      );
-      // The shop's own rates: a viewed item is carted with chance 0.24·relevance², a cart checked out with 0.2.
-      const relevance = this.shop.relevance(session.shopperId, id);
-      const item = this.shop.catalog.item(id)!;
-      if (
-        item.stock > 0 &&
-        random.chance(DEFAULT_BEHAVIOUR.cartAtFullRelevance * relevance * relevance)
-      ) {
-        await this.send(
-          {
-            ...base,
-            eventId: random.uuid(),
-            type: 'add_to_cart',
-            itemId: id,
-            quantity: 1,
-            occurredAt: new Date().toISOString(),
-          },
-          'attributed',
-        );
-        carts++;
-        if (random.chance(DEFAULT_BEHAVIOUR.checkout)) {
-          await this.send(
-            {
-              ...base,
-              eventId: random.uuid(),
-              type: 'purchase',
-              itemId: id,
-              quantity: 1,
-              price: item.price,
-              currency: this.shop.catalog.currency,
-              occurredAt: new Date().toISOString(),
-            },
-            'attributed',
-          );
-          purchases++;
-        }
-      }
-    }
-    this.tally.lists.push({
-      arm,
-      strategy: body.strategy,
-      context,
-      itemIds,
-      impressions: itemIds.length,
-      clicks: clicked.length,
-      expectedClicks,
-      carts,
-      purchases,
-      ms,
-    });
-  }
-
-  private async send(
-    event: Record<string, unknown>,
-    kind: 'organic' | 'attributed',
-  ): Promise<void> {
-    const answer = await this.client.post('/v1/events', this.serving.pulse.ingestKey, event);
-    if (answer.status !== 200 && answer.status !== 201 && answer.status !== 422) {
-      throw new Error(
-        `POST /v1/events answered ${answer.status}: ${answer.body.toString('utf8').slice(0, 500)}`,
-      );
-    }
-    const body = JSON.parse(answer.body.toString('utf8')) as {
-      results?: { status: string; code?: string; reason?: string }[];
-      position?: string;
-    };
-    const result = body.results?.[0];
-    if (result?.status === 'accepted' || result?.status === 'duplicate') {
-      if (kind === 'organic') this.tally.organic++;
-      else this.tally.attributed++;
-    } else {
-      const code = `${kind} ${result?.code ?? answer.status}`;
-      this.tally.rejected[code] = (this.tally.rejected[code] ?? 0) + 1;
-    }
-    if (body.position !== undefined && BigInt(body.position) > this.tally.lastPosition)
-      this.tally.lastPosition = BigInt(body.position);
-  }
-}
-
-/** Runs `sessions` with `concurrency` workers; one shopper's visits one after another, in order. */
-async function playAll(
-  sessions: readonly PlannedSession[],
-  concurrency: number,
-  play: (session: PlannedSession, index: number) => Promise<void>,
-  onDone: (done: number) => void,
-): Promise<void> {
-  const queue = sessions.map((session, index) => ({ session, index }));
-  const busy = new Set<string>();
-  let wake: (() => void)[] = [];
-  let done = 0;
-  let failure: unknown;
-  const worker = async () => {
-    while (queue.length > 0 && failure === undefined) {
-      const at = queue.findIndex(({ session }) => !busy.has(session.shopperId));
-      if (at < 0) {
-        await new Promise<void>((resolve) => wake.push(resolve));
-        continue;
-      }
-      const [{ session, index }] = queue.splice(at, 1) as [
-        { session: PlannedSession; index: number },
-      ];
-      busy.add(session.shopperId);
-      try {
-        await play(session, index);
-      } catch (error) {
-        failure ??= error;
-      } finally {
-        busy.delete(session.shopperId);
-        done++;
-        onDone(done);
-        const waiting = wake;
-        wake = [];
-        for (const resolve of waiting) resolve();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  if (failure !== undefined) throw failure;
-}
-
-// ---- figures ------------------------------------------------------------------------------------
-
-function armFigures(
-  lists: readonly ServedList[],
-  activeItems: number,
-  random: SeededRandom,
-  resamples: number,
-): ArmFigures {
-  const sum = (f: (l: ServedList) => number) => lists.reduce((s, l) => s + f(l), 0);
-  const impressions = sum((l) => l.impressions);
-  const clicks = sum((l) => l.clicks);
-  const carts = sum((l) => l.carts);
-  const purchases = sum((l) => l.purchases);
-  const exposure = new Map<string, number>();
-  for (const l of lists)
-    for (const id of new Set(l.itemIds)) exposure.set(id, (exposure.get(id) ?? 0) + 1);
-  const counts = [...exposure.values()];
-  const zeros = Math.max(0, activeItems - counts.length);
-  const boot = bootstrapCtr(lists, [], resamples, random);
-  const rate = (n: number) => (impressions > 0 ? n / impressions : Number.NaN);
-  return {
-    responses: lists.length,
-    impressions,
-    clicks,
-    ctr: rate(clicks),
-    ctrCi95: boot.a.ci,
-    ctrWilson95: wilsonInterval(clicks, impressions),
-    expectedCtr: rate(sum((l) => l.expectedClicks)),
-    addToCarts: carts,
-    addToCartRate: rate(carts),
-    purchases,
-    purchaseRate: rate(purchases),
-    distinctItems: counts.length,
-    coverage: coverage(counts.length, activeItems),
-    exposureGini: gini([...counts, ...new Array<number>(zeros).fill(0)]),
-    latencyMs: summarise(lists.map((l) => l.ms)),
-  };
-}
+// ---- the service's own count ------------------------------------------------------------------
 
 async function serviceMetrics(
   client: KeepAliveClient,
@@ -542,7 +202,7 @@ export async function runCtrBench(config: CtrBenchConfig): Promise<CtrBenchResul
       lastPosition: -1n,
     };
     const player = new SessionPlayer(shop, pulseClient, serving, config, tally);
-    const loadBefore = loadAverage1m();
+    const loadBefore = machineInfo().loadAverage1m;
     const started = now();
     let lastReport = now();
     await playAll(
@@ -559,7 +219,7 @@ export async function runCtrBench(config: CtrBenchConfig): Promise<CtrBenchResul
       },
     );
     const seconds = (now() - started) / 1000;
-    const loadAfter = loadAverage1m();
+    const loadAfter = machineInfo().loadAverage1m;
 
     progress('reading GET /v1/admin/metrics once serving_metrics has every event');
     const service = await serviceMetrics(pulseClient, serving.keys.admin, tally.lastPosition);
@@ -570,7 +230,7 @@ export async function runCtrBench(config: CtrBenchConfig): Promise<CtrBenchResul
       auto: armFigures(byArm('auto'), activeItems, random, config.bootstrapResamples),
       popular: armFigures(byArm('popular'), activeItems, random, config.bootstrapResamples),
     };
-    const ratioBoot = bootstrapCtr(
+    const comparison = bootstrapCtr(
       byArm('auto'),
       byArm('popular'),
       config.bootstrapResamples,
@@ -618,9 +278,10 @@ export async function runCtrBench(config: CtrBenchConfig): Promise<CtrBenchResul
       },
       arms,
       byServedStrategy,
+      difference: { ctr: comparison.difference.value, ctrCi95: comparison.difference.ci },
       ratio: {
         ctr: arms.auto.ctr / arms.popular.ctr,
-        ctrCi95: ratioBoot.ratio.ci,
+        ctrCi95: comparison.ratio.ci,
         expectedCtr: arms.auto.expectedCtr / arms.popular.expectedCtr,
         addToCartRate: arms.auto.addToCartRate / arms.popular.addToCartRate,
         purchaseRate: arms.auto.purchaseRate / arms.popular.purchaseRate,
@@ -653,88 +314,3 @@ export async function runCtrBench(config: CtrBenchConfig): Promise<CtrBenchResul
   }
 }
 
-// ---- report ---------------------------------------------------------------------------------------
-
-const pct = (x: number, decimals = 2) => (Number.isFinite(x) ? `${fmt(100 * x, decimals)}%` : '-');
-const interval = ([lo, hi]: [number, number], decimals = 2) =>
-  `${pct(lo, decimals)}–${pct(hi, decimals)}`;
-
-export function formatCtrReport(r: CtrBenchResult): string {
-  const { config: c, machine: m } = r;
-  const rows = (figures: Record<string, ArmFigures>) =>
-    Object.entries(figures).map(([name, f]) => [
-      name,
-      fmt(f.responses, 0),
-      fmt(f.impressions, 0),
-      fmt(f.clicks, 0),
-      pct(f.ctr),
-      interval(f.ctrCi95),
-      interval(f.ctrWilson95),
-      pct(f.expectedCtr),
-      pct(f.addToCartRate, 3),
-      pct(f.purchaseRate, 3),
-      pct(f.coverage, 1),
-      fmt(f.exposureGini, 3),
-      fmt(f.latencyMs.p50, 1),
-    ]);
-  const header = [
-    '',
-    'lists',
-    'impressions',
-    'clicks',
-    'CTR',
-    '95% CI (bootstrap)',
-    '95% CI (Wilson)',
-    'expected CTR',
-    'cart/impr.',
-    'purchase/impr.',
-    'coverage',
-    'Gini',
-    'p50 ms',
-  ];
-  const chk = r.service.check;
-  const serviceRows = r.service.strategies.map((s) => [
-    `${s.kind}:${s.strategy}${s.modelVersion ? `@${s.modelVersion}` : ''}`,
-    fmt(s.responses, 0),
-    fmt(s.impressions, 0),
-    fmt(s.clicks, 0),
-    pct(s.ctr),
-    pct(s.addToCartRate, 3),
-    pct(s.purchaseRate, 3),
-  ]);
-  const rejected = Object.entries(r.run.rejectedEvents)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
-  return [
-    `Pulse CTR benchmark (closed-loop A/B in a simulated shop): ${c.items} items, ${c.shoppers} registered shoppers, ` +
-      `~${c.eventsPerItem} interactions per item of history, ${c.sessions} visits, ${c.concurrency} at once, seed ${c.seed}`,
-    `machine: ${m.cpus} cpus (${m.cpuModel}), node ${m.node}, load average ${m.loadAverage1m} at start, ` +
-      `${r.run.loadAverage1m.before} → ${r.run.loadAverage1m.after} during the visits`,
-    `set-up: ${r.setup.interactions} interactions (${r.setup.storedEvents} events) written in ${fmt(r.setup.writeSeconds, 0)} s; ` +
-      `Pulse caught up in ${fmt(r.setup.readySeconds, 0)} s, ${fmt(r.setup.readyCpuSeconds, 0)} s of its CPU (listening after ${fmt(r.setup.listenSeconds, 0)} s)`,
-    `visits: ${r.run.sessions} (${r.run.anonymousSessions} anonymous) in ${fmt(r.run.seconds, 0)} s; ${r.run.organicEvents} organic events, ` +
-      `${r.run.attributedEvents} attributed; ${r.run.recommendationRequests} widgets (${r.run.recommendationErrors} failed)` +
-      (rejected ? `; rejected events: ${rejected}` : ''),
-    '',
-    'by assigned arm (this side: what was shown and what the click model did):',
-    formatTable(header, rows(r.arms)),
-    '',
-    'by strategy Pulse served:',
-    formatTable(header, rows(r.byServedStrategy)),
-    '',
-    `personalised ÷ popular: CTR ×${fmt(r.ratio.ctr, 2)} (95% CI ×${fmt(r.ratio.ctrCi95[0], 2)}–×${fmt(r.ratio.ctrCi95[1], 2)}), ` +
-      `expected CTR ×${fmt(r.ratio.expectedCtr, 2)}, cart rate ×${fmt(r.ratio.addToCartRate, 2)}, purchase rate ×${fmt(r.ratio.purchaseRate, 2)}`,
-    '',
-    'Pulse GET /v1/admin/metrics:',
-    formatTable(
-      ['strategy', 'responses', 'impressions', 'clicks', 'CTR', 'cart/impr.', 'purchase/impr.'],
-      serviceRows,
-    ),
-    `catalog: ${r.service.catalog.activeItems} active items, ${r.service.catalog.exposedItems} exposed, coverage ${pct(r.service.catalog.coverage, 1)}, exposure Gini ${fmt(r.service.catalog.exposureGini, 3)}`,
-    `check (sent vs counted by Pulse): impressions ${chk.impressionsSent}/${chk.impressionsCounted}, clicks ${chk.clicksSent}/${chk.clicksCounted}, ` +
-      `carts ${chk.cartsSent}/${chk.cartsCounted}, purchases ${chk.purchasesSent}/${chk.purchasesCounted}`,
-    ...(r.run.errorSamples.length > 0
-      ? [`failed widget requests, e.g.: ${r.run.errorSamples[0]}`]
-      : []),
-  ].join('\n');
-}

@@ -1,12 +1,11 @@
 import type { SeededRandom } from '@pulse/testing/synthetic/shop/random';
 import {
-  formatServingReport,
   runServingBench,
   type ServingBenchConfig,
   type ServingBenchResult,
-  type ServingDataDir,
   type ServingRoute,
-} from './serving-setup';
+} from './serving-bench';
+import type { ServingDataDir } from './serving-cache';
 
 /**
  * `pulse bench recommend`: latency and throughput of
@@ -15,21 +14,8 @@ import {
  * baselines: GET /v1/items/:id (a plain read-model lookup through the same
  * Nest/Fastify/auth stack) and a bare node:http server returning a JSON body
  * of the median recommendation size. For each catalog size, on a fresh
- * Pulse. The headline is the latency ratio recommend ÷ bare and
- * recommend ÷ item-get, with the service's CPU per request.
+ * Pulse (see serving-bench.ts for the method).
  */
-
-export const SERVING_DEFAULTS: ServingBenchConfig = {
-  sizes: [10_000, 100_000],
-  eventsPerItem: 20,
-  durationS: 20,
-  warmupS: 3,
-  rounds: 2,
-  concurrency: 4,
-  probeS: 5,
-  seed: 1,
-  catchUpTimeoutS: 4 * 3600,
-};
 
 /** Shares of the request mix. */
 const MIX = {
@@ -70,6 +56,3 @@ export const recommendRoute: ServingRoute = {
 
 export const runRecommendBench = (config: ServingBenchConfig): Promise<ServingBenchResult> =>
   runServingBench('recommend', recommendRoute, config);
-
-export const formatRecommendReport = (result: ServingBenchResult): string =>
-  formatServingReport(result, 'recommend');

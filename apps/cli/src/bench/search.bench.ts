@@ -1,20 +1,19 @@
 import { pickWeighted } from '@pulse/testing/synthetic/shop/preferences';
 import type { SeededRandom } from '@pulse/testing/synthetic/shop/random';
 import { buildQuery } from '@pulse/testing/synthetic/shop/search-query';
+import { misspell, shorten } from './search-queries';
 import {
-  formatServingReport,
   runServingBench,
   type ServingBenchConfig,
   type ServingBenchResult,
-  type ServingDataDir,
   type ServingRoute,
-  withTypo,
-} from './serving-setup';
+} from './serving-bench';
+import type { ServingDataDir } from './serving-cache';
 
 /**
  * `pulse bench search`: latency and throughput of GET /v1/search, side by
  * side with GET /v1/items/:id and a bare node:http server answering a body of
- * the median search response size (see recommend.bench.ts for the method).
+ * the median search response size (see serving-bench.ts for the method).
  * Queries are what the synthetic shop's shoppers type: 1 to 3 words from the
  * shop's vocabulary in their language (English or Chinese), about their
  * favourite categories, some misspelt, half of them personalised with the
@@ -31,24 +30,6 @@ const MIX = {
 const REQUESTS = 20_000;
 const MAX_WORDS = 3;
 
-/** At most `MAX_WORDS` words: drops words other than the last (the noun) at random. */
-function shorten(text: string, random: SeededRandom): string {
-  const words = text.split(/\s+/).filter(Boolean);
-  while (words.length > MAX_WORDS) words.splice(random.int(words.length - 1), 1);
-  return words.join(' ');
-}
-
-function misspell(text: string, random: SeededRandom): string {
-  const words = text.split(' ');
-  const candidates = words
-    .map((w, i) => ({ w, i }))
-    .filter(({ w }) => w.length >= 5 && /^[a-z]+$/i.test(w));
-  if (candidates.length === 0) return text;
-  const { i } = random.pick(candidates);
-  words[i] = withTypo(words[i]!, random);
-  return words.join(' ');
-}
-
 export const searchRoute: ServingRoute = {
   name: 'search',
   description: 'GET /v1/search (1-3 words, EN and ZH, half with shopperId, some misspelt)',
@@ -62,7 +43,7 @@ export const searchRoute: ServingRoute = {
       const prefs = shop.shoppers.byId(shopperId)!.prefs;
       const leaf = shop.catalog.tree.leaves[pickWeighted(prefs.leaves, random)]!;
       const query = buildQuery(shop.catalog, prefs, leaf, random);
-      let text = shorten(query.text, random);
+      let text = shorten(query.text, MAX_WORDS, random);
       if (query.language === 'en' && random.chance(MIX.typo)) text = misspell(text, random);
       const personal = random.chance(MIX.personalised)
         ? `&shopperId=${encodeURIComponent(shopperId)}`
@@ -84,6 +65,3 @@ export const searchRoute: ServingRoute = {
 
 export const runSearchBench = (config: ServingBenchConfig): Promise<ServingBenchResult> =>
   runServingBench('search', searchRoute, config);
-
-export const formatSearchReport = (result: ServingBenchResult): string =>
-  formatServingReport(result, 'search');

@@ -1,16 +1,15 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { CTR_DEFAULTS, formatCtrReport, runCtrBench } from '../bench/ctr.bench';
+import { CTR_DEFAULTS, runCtrBench } from '../bench/ctr.bench';
+import { formatCtrReport } from '../bench/ctr-report';
+import { runRecommendBench } from '../bench/recommend.bench';
+import { runSearchBench } from '../bench/search.bench';
 import {
-  formatRecommendReport,
-  runRecommendBench,
   SERVING_DEFAULTS,
-} from '../bench/recommend.bench';
-import { formatSearchReport, runSearchBench } from '../bench/search.bench';
-import {
-  parseSizes,
   type ServingBenchConfig,
   type ServingBenchResult,
-} from '../bench/serving-setup';
+} from '../bench/serving-bench';
+import { formatServingReport } from '../bench/serving-report';
+import { parseSizes } from '../bench/serving-stats';
 
 /**
  * The serving benchmarks under `pulse bench`: recommendation and search
@@ -24,7 +23,6 @@ export function registerServingBenches(bench: Command): void {
     name: string,
     description: string,
     run: (config: ServingBenchConfig) => Promise<ServingBenchResult>,
-    format: (result: ServingBenchResult) => string,
   ) =>
     bench
       .command(name)
@@ -99,7 +97,7 @@ export function registerServingBenches(bench: Command): void {
             seed: options.seed,
             ...(options.cache !== undefined && { cacheDir: options.cache }),
           });
-          print(format(result), options.json ? result : undefined);
+          print(formatServingReport(result), options.json ? result : undefined);
         },
       );
 
@@ -107,13 +105,11 @@ export function registerServingBenches(bench: Command): void {
     'recommend',
     'GET /v1/shoppers/:id/recommendations latency and throughput, side by side with GET /v1/items/:id and a bare HTTP server',
     runRecommendBench,
-    formatRecommendReport,
   );
   serving(
     'search',
     'GET /v1/search latency and throughput, side by side with GET /v1/items/:id and a bare HTTP server',
     runSearchBench,
-    formatSearchReport,
   );
 
   bench
