@@ -108,7 +108,7 @@ export async function measureSideBySide(
       const loop = await closedLoop((i) => t.client.get(t.path(offset + i), t.key), options.concurrency, options.roundSeconds);
       const client = process.cpuUsage(clientBefore);
       const cpuAfter = t.cpuMs();
-      a.samples.push(...loop.samples);
+      for (const sample of loop.samples) a.samples.push(sample); // a spread overflows the stack past ~100k samples
       a.seconds += loop.seconds;
       a.clientMicros += client.user + client.system;
       a.cpuMs = a.cpuMs === undefined || cpuBefore === undefined || cpuAfter === undefined ? undefined : a.cpuMs + (cpuAfter - cpuBefore);
