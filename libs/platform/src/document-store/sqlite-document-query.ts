@@ -24,6 +24,16 @@ import {
   type SortKey,
 } from './document-store.validation';
 
+/**
+ * A collection's element-by-element index of array fields (sqlite-array-index.ts):
+ * equality and `$in` on these paths look array elements up there instead of
+ * running json_each over every document.
+ */
+export interface ArrayIndexRef {
+  readonly table: string;
+  readonly paths: ReadonlySet<string>;
+}
+
 export interface SqlFragment {
   readonly sql: string;
   readonly params: readonly unknown[];
@@ -102,9 +112,17 @@ function inRange(
 function anyElement(
   field: Operand,
   predicate: (value: string, type: string) => SqlFragment,
+  indexed?: { table: string; path: string },
 ): SqlFragment {
   const direct = predicate(field.value, field.type);
   if (field.jsonPath === undefined) return direct;
+  if (indexed) {
+    const element = predicate('k.value', 'k.type');
+    return {
+      sql: `(${direct.sql} OR t.id IN (SELECT k.id FROM ${indexed.table} AS k WHERE k.path = '${indexed.path}' AND ${element.sql}))`,
+      params: [...direct.params, ...element.params],
+    };
+  }
   const element = predicate('e.value', 'e.type');
   return {
     sql:
@@ -114,16 +132,20 @@ function anyElement(
   };
 }
 
-function conditionSql(field: Operand, condition: Condition): SqlFragment {
+function conditionSql(
+  field: Operand,
+  condition: Condition,
+  indexed?: { table: string; path: string },
+): SqlFragment {
   switch (condition.op) {
     case '$eq':
-      return anyElement(field, (v, t) => matchesOneOf([condition.value], v, t));
+      return anyElement(field, (v, t) => matchesOneOf([condition.value], v, t), indexed);
     case '$in':
-      return anyElement(field, (v, t) => matchesOneOf(condition.values, v, t));
+      return anyElement(field, (v, t) => matchesOneOf(condition.values, v, t), indexed);
     case '$ne': {
       // IS NOT TRUE rather than NOT: the match can be SQL NULL for a missing
       // field, and MongoDB's $ne matches documents without the field.
-      const equal = anyElement(field, (v, t) => matchesOneOf([condition.value], v, t));
+      const equal = anyElement(field, (v, t) => matchesOneOf([condition.value], v, t), indexed);
       return { sql: `(${equal.sql}) IS NOT TRUE`, params: equal.params };
     }
     case '$gt':
@@ -139,13 +161,14 @@ function conditionSql(field: Operand, condition: Condition): SqlFragment {
 }
 
 /** WHERE clause (without the keyword) for live documents matching every filter. */
-export function whereSql(filters: readonly FieldFilter[]): SqlFragment {
+export function whereSql(filters: readonly FieldFilter[], arrayIndex?: ArrayIndexRef): SqlFragment {
   const parts = ['t.deleted = 0'];
   const params: unknown[] = [];
   for (const { path, conditions } of filters) {
     const field = operand(path);
+    const indexed = arrayIndex?.paths.has(path) ? { table: arrayIndex.table, path } : undefined;
     for (const condition of conditions) {
-      const fragment = conditionSql(field, condition);
+      const fragment = conditionSql(field, condition, indexed);
       parts.push(fragment.sql);
       params.push(...fragment.params);
     }

@@ -20,7 +20,8 @@ import {
   parseFindOptions,
   prepareWrites,
 } from './document-store.validation';
-import { operand, orderBySql, whereSql } from './sqlite-document-query';
+import { arrayIndexTable, SqliteArrayIndex } from './sqlite-array-index';
+import { type ArrayIndexRef, operand, orderBySql, whereSql } from './sqlite-document-query';
 
 export interface SqliteDocumentStoreOptions {
   /**
@@ -70,6 +71,7 @@ export class SqliteDocumentStore implements DocumentStore {
    * writes forget the table and retry once (see withTable).
    */
   private readonly tables = new Set<string>();
+  private readonly arrayIndex: SqliteArrayIndex;
 
   /** `filename` is a better-sqlite3 path, or ':memory:' for a private in-memory database. */
   constructor(filename: string, options: SqliteDocumentStoreOptions = {}) {
@@ -84,6 +86,7 @@ export class SqliteDocumentStore implements DocumentStore {
       CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (name TEXT PRIMARY KEY, position INTEGER NOT NULL) STRICT;
       CREATE TABLE IF NOT EXISTS ${SERVING_VERSIONS} (read_model TEXT PRIMARY KEY, version INTEGER NOT NULL) STRICT;
     `);
+    this.arrayIndex = new SqliteArrayIndex(this.db, (sql) => this.statement(sql));
   }
 
   async get(collection: string, id: string): Promise<StoredDocument | null> {
@@ -120,7 +123,7 @@ export class SqliteDocumentStore implements DocumentStore {
     options?: FindOptions,
   ): Promise<StoredDocument[]> {
     assertCollectionName(collection);
-    const where = whereSql(parseFilter(filter));
+    const where = whereSql(parseFilter(filter), this.arrayIndexRef(collection));
     const { sort, limit, skip } = parseFindOptions(options);
     if (limit === 0 || !this.exists(collection)) return [];
     const params = [...where.params];
@@ -139,7 +142,7 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async count(collection: string, filter: DocumentFilter = {}): Promise<number> {
     assertCollectionName(collection);
-    const where = whereSql(parseFilter(filter));
+    const where = whereSql(parseFilter(filter), this.arrayIndexRef(collection));
     if (!this.exists(collection)) return 0;
     return this.withTable(collection, 0, () => {
       const row = this.statement(
@@ -177,6 +180,8 @@ export class SqliteDocumentStore implements DocumentStore {
         this.db.exec(
           `CREATE INDEX IF NOT EXISTS ${name} ON ${table(collection)} (${columns.join(', ')})`,
         );
+        // Any indexed field may hold arrays: index their elements too (multikey, as MongoDB does).
+        for (const [path] of fields) this.arrayIndex.declare(collection, table(collection), path);
       })
       .immediate();
   }
@@ -203,9 +208,16 @@ export class SqliteDocumentStore implements DocumentStore {
                SET position = excluded.position, deleted = excluded.deleted, doc = excluded.doc
                WHERE excluded.position > ${table(collection)}.position`,
           );
+          const arrayPaths = this.arrayIndex.paths(collection);
           for (const write of collectionWrites) {
-            if (write.op === 'put') upsert.run(write.id, position, 0, JSON.stringify(write.doc));
-            else upsert.run(write.id, position, 1, '{}');
+            const changed =
+              write.op === 'put'
+                ? upsert.run(write.id, position, 0, JSON.stringify(write.doc))
+                : upsert.run(write.id, position, 1, '{}');
+            // Only a write that passed the position guard replaces the document's elements.
+            if (arrayPaths.length > 0 && changed.changes > 0) {
+              this.arrayIndex.replace(collection, arrayPaths, write.id, write.op === 'put' ? write.doc : null);
+            }
           }
         }
         if (checkpoint) {
@@ -260,6 +272,7 @@ export class SqliteDocumentStore implements DocumentStore {
     assertCollectionName(collection);
     // Cached statements on the table may stay: SQLite re-prepares them if the table comes back.
     this.db.exec(`DROP TABLE IF EXISTS ${table(collection)}`);
+    this.arrayIndex.drop(collection);
     this.tables.delete(collection);
   }
 
@@ -282,6 +295,12 @@ export class SqliteDocumentStore implements DocumentStore {
     // statistics on close, so range queries pick the expression indexes.
     this.db.pragma('optimize');
     this.db.close();
+  }
+
+  /** The collection's array element index, when it has one (see sqlite-array-index.ts). */
+  private arrayIndexRef(collection: string): ArrayIndexRef | undefined {
+    const paths = this.arrayIndex.paths(collection);
+    return paths.length === 0 ? undefined : { table: arrayIndexTable(collection), paths: new Set(paths) };
   }
 
   private exists(collection: string): boolean {

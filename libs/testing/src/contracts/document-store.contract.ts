@@ -439,6 +439,38 @@ export function describeDocumentStoreContract(
       });
     });
 
+    describe('indexed array fields (multikey)', () => {
+      it('finds documents by array element through inserts before and after the index, updates, stale writes and deletes', async () => {
+        const c = newCollection();
+        await put(c, 'early', { tags: ['x', 'y'], rank: 1 }, 1n); // written before the index exists
+        await store.ensureIndex(c, { fields: { tags: 1, rank: -1 } });
+        await write(
+          c,
+          2n,
+          { op: 'put', id: 'a', doc: { tags: ['x', 7, true], rank: 3 } },
+          { op: 'put', id: 'b', doc: { tags: ['y'], rank: 2 } },
+          { op: 'put', id: 'scalar', doc: { tags: 'x', rank: 0 } },
+          { op: 'put', id: 'nested', doc: { tags: [['x']], rank: 5 } },
+        );
+        const tagged = async (filter: Record<string, unknown>) =>
+          ids(await store.find(c, filter as never, { sort: { rank: -1 } }));
+
+        expect(await tagged({ tags: 'x' })).toEqual(['a', 'early', 'scalar']);
+        expect(await tagged({ tags: 7 })).toEqual(['a']);
+        expect(await tagged({ tags: '7' })).toEqual([]);
+        expect(await tagged({ tags: true })).toEqual(['a']);
+        expect(await tagged({ tags: { $in: ['y', 7] } })).toEqual(['a', 'b', 'early']);
+        expect(await store.count(c, { tags: 'y' })).toBe(2);
+
+        await put(c, 'a', { tags: ['y'], rank: 3 }, 3n); // 'x' removed from a
+        await put(c, 'b', { tags: ['x'], rank: 2 }, 2n); // stale: ignored, b keeps ['y']
+        await remove(c, 'early', 4n);
+        expect(await tagged({ tags: 'x' })).toEqual(['scalar']);
+        expect(await tagged({ tags: 'y' })).toEqual(['a', 'b']);
+        expect(await tagged({ tags: { $ne: 'y' } })).toEqual(['nested', 'scalar']);
+      });
+    });
+
     describe('applyBatch', () => {
       it('applies writes to several collections and the checkpoint together', async () => {
         const profiles = newCollection('profiles');
