@@ -34,6 +34,15 @@ export class SqliteArrayIndex {
     return rows.map((row) => row.path);
   }
 
+  /** Of the declared paths, those where some document holds an array element now. */
+  populatedPaths(collection: string): string[] {
+    const rows = this.statement(
+      `SELECT p.path FROM ${ARRAY_PATHS} AS p WHERE p.collection = ?
+         AND EXISTS (SELECT 1 FROM ${arrayIndexTable(collection)} AS k WHERE k.path = p.path)`,
+    ).all(collection) as { path: string }[];
+    return rows.map((row) => row.path);
+  }
+
   /** Declares `path` (inside the caller's transaction) and indexes the documents already there. */
   declare(collection: string, documentsTable: string, path: string): void {
     const side = arrayIndexTable(collection);

@@ -32,6 +32,13 @@ import {
 export interface ArrayIndexRef {
   readonly table: string;
   readonly paths: ReadonlySet<string>;
+  /**
+   * The declared paths where some live document holds an array element. For
+   * the others no document can match through an element, so the array branch
+   * is left out and the query stays a plain range on the expression index
+   * (`status = 'active' AND listedAt >= ?` ordered by listedAt).
+   */
+  readonly populated: ReadonlySet<string>;
 }
 
 export interface SqlFragment {
@@ -112,10 +119,11 @@ function inRange(
 function anyElement(
   field: Operand,
   predicate: (value: string, type: string) => SqlFragment,
-  indexed?: { table: string; path: string },
+  indexed?: { table: string; path: string; populated: boolean },
 ): SqlFragment {
   const direct = predicate(field.value, field.type);
   if (field.jsonPath === undefined) return direct;
+  if (indexed && !indexed.populated) return direct;
   if (indexed) {
     const element = predicate('k.value', 'k.type');
     return {
@@ -135,7 +143,7 @@ function anyElement(
 function conditionSql(
   field: Operand,
   condition: Condition,
-  indexed?: { table: string; path: string },
+  indexed?: { table: string; path: string; populated: boolean },
 ): SqlFragment {
   switch (condition.op) {
     case '$eq':
@@ -152,7 +160,7 @@ function conditionSql(
     case '$gte':
     case '$lt':
     case '$lte':
-      return anyElement(field, (v, t) => inRange(condition.op, condition.value, v, t));
+      return anyElement(field, (v, t) => inRange(condition.op, condition.value, v, t), indexed);
     case '$exists':
       if (field.jsonPath === undefined) return { sql: condition.value ? '1' : '0', params: [] };
       // json_type is NULL only for a missing path; a JSON null exists.
@@ -166,7 +174,9 @@ export function whereSql(filters: readonly FieldFilter[], arrayIndex?: ArrayInde
   const params: unknown[] = [];
   for (const { path, conditions } of filters) {
     const field = operand(path);
-    const indexed = arrayIndex?.paths.has(path) ? { table: arrayIndex.table, path } : undefined;
+    const indexed = arrayIndex?.paths.has(path)
+      ? { table: arrayIndex.table, path, populated: arrayIndex.populated.has(path) }
+      : undefined;
     for (const condition of conditions) {
       const fragment = conditionSql(field, condition, indexed);
       parts.push(fragment.sql);

@@ -300,7 +300,12 @@ export class SqliteDocumentStore implements DocumentStore {
   /** The collection's array element index, when it has one (see sqlite-array-index.ts). */
   private arrayIndexRef(collection: string): ArrayIndexRef | undefined {
     const paths = this.arrayIndex.paths(collection);
-    return paths.length === 0 ? undefined : { table: arrayIndexTable(collection), paths: new Set(paths) };
+    if (paths.length === 0) return undefined;
+    return {
+      table: arrayIndexTable(collection),
+      paths: new Set(paths),
+      populated: new Set(this.arrayIndex.populatedPaths(collection)),
+    };
   }
 
   private exists(collection: string): boolean {

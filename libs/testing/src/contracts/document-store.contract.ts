@@ -459,6 +459,8 @@ export function describeDocumentStoreContract(
         expect(await tagged({ tags: 7 })).toEqual(['a']);
         expect(await tagged({ tags: '7' })).toEqual([]);
         expect(await tagged({ tags: true })).toEqual(['a']);
+        expect(await tagged({ tags: { $gte: 7 } })).toEqual(['a']);
+        expect(await tagged({ tags: { $lt: 'y' } })).toEqual(['a', 'early', 'scalar']);
         expect(await tagged({ tags: { $in: ['y', 7] } })).toEqual(['a', 'b', 'early']);
         expect(await store.count(c, { tags: 'y' })).toBe(2);
 
@@ -468,6 +470,9 @@ export function describeDocumentStoreContract(
         expect(await tagged({ tags: 'x' })).toEqual(['scalar']);
         expect(await tagged({ tags: 'y' })).toEqual(['a', 'b']);
         expect(await tagged({ tags: { $ne: 'y' } })).toEqual(['nested', 'scalar']);
+        // `rank` is indexed too but never holds an array: plain equality still answers.
+        expect(await tagged({ rank: { $in: [2, 0] } })).toEqual(['b', 'scalar']);
+        expect(await tagged({ rank: 3, tags: 'y' })).toEqual(['a']);
       });
     });
 
