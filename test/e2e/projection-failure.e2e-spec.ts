@@ -75,9 +75,20 @@ describe('a poisoned event', () => {
     const stream = await app.inject({ method: 'GET', url: '/v1/admin/streams/shopper-victim', headers: auth('admin') });
     expect(row!.failure!.position).toBe(stream.json().events[1].position);
 
-    const list = await app.inject({ method: 'GET', url: '/v1/admin/projections', headers: auth('admin') });
-    const others = list.json().projections.filter((p: { name: string }) => p.name !== 'fragile_views');
-    expect(others.every((p: { state: string }) => p.state === 'live')).toBe(true);
+    // The others reach (or stay) live: on a loaded machine one may still be catching up for a moment.
+    const notLive = async () => {
+      const list = await app.inject({ method: 'GET', url: '/v1/admin/projections', headers: auth('admin') });
+      return (list.json().projections as { name: string; state: string }[])
+        .filter((p) => p.name !== 'fragile_views' && p.state !== 'live')
+        .map((p) => `${p.name}: ${p.state}`);
+    };
+    const settled = Date.now() + 10_000;
+    let lagging = await notLive();
+    while (lagging.length > 0 && !lagging.some((p) => /failed|paused/.test(p)) && Date.now() < settled) {
+      await new Promise((r) => setTimeout(r, 50));
+      lagging = await notLive();
+    }
+    expect(lagging).toEqual([]);
 
     // Resuming retries from the checkpoint and fails again at the same event: nothing is skipped.
     await app.inject({ method: 'POST', url: '/v1/admin/projections/fragile_views/resume', headers: auth('admin') });
