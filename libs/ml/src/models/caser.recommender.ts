@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { Sequences } from '../datasets/sequence-dataset';
-import { scoreSplit } from '../evaluation/harness';
 import type { FitOptions, Params, Recommender, TrainingData } from '../evaluation/recommender';
 import { loadModel, ModelArtifactsData, saveModel } from '../runtime/model-artifacts';
 import { initTf } from '../runtime/tf-runtime';
@@ -14,6 +12,14 @@ import {
 import { carveHoldout } from '../training/validation-holdout';
 import { buildCaser, CaserEncoder } from './caser.model';
 import { encodeHistories } from './sequence-features';
+import {
+  epochAverages,
+  fitCallbacks,
+  holdoutNote,
+  holdoutValidator,
+  resolveProgress,
+  softmaxNote,
+} from '../training/fit-support';
 
 /** Caser's architecture + the shared trainer's settings. */
 export interface CaserParams {
@@ -156,15 +162,7 @@ export class CaserRecommender implements Recommender {
     const holdout =
       p.validationSequences > 0 ? carveHoldout(train, p.validationSequences, seed) : undefined;
     const sequences: Sequences = holdout ? holdout.train : train.sequences;
-    const progress =
-      p.progress === 'auto'
-        ? options.onProgress
-          ? 'none'
-          : process.stderr.isTTY
-            ? 'bar'
-            : 'log'
-        : p.progress;
-    const sessions = holdout?.split.protocol === 'session-prefix';
+    const progress = resolveProgress(p.progress, options);
     const settings: TrainingSettings = {
       epochs: p.epochs,
       batchSize: p.batchSize,
@@ -177,18 +175,8 @@ export class CaserRecommender implements Recommender {
       evalEvery: p.evalEvery,
       seed,
       progress,
-      shouldStop: p.stopFile ? () => existsSync(p.stopFile) : undefined,
-      onProgress: options.onProgress
-        ? (fraction, message) => options.onProgress!({ fraction, message })
-        : undefined,
-      validate: holdout
-        ? () => {
-            this.dropScoringTable();
-            const scored = scoreSplit(this, holdout.split, { ks: [10], seed });
-            this.dropScoringTable();
-            return sessions ? scored.metrics.mrr[10] : scored.metrics.ndcg[10];
-          }
-        : undefined,
+      ...fitCallbacks(p.stopFile, options),
+      validate: holdoutValidator(this, holdout, seed, () => this.dropScoringTable()),
     };
     const r = (this.lastReport = await trainSequenceModel(
       this.network.encoder,
@@ -196,19 +184,14 @@ export class CaserRecommender implements Recommender {
       settings,
       this.trainer,
     ));
-    const wall = r.epochs.reduce((s, e) => s + e.seconds, 0) / Math.max(1, r.epochs.length);
-    const cpu = r.epochs.reduce((s, e) => s + e.cpuSeconds, 0) / Math.max(1, r.epochs.length);
+    const avg = epochAverages(r.epochs);
     this.noteList.length = 0;
     this.noteList.push(
       `tfjs backend ${runtime.backend}; L ${p.windowLength}, n_h ${p.numHorizontal}, n_v ${p.numVertical}, d ${p.hiddenSize}` +
         `${p.tiedOutput ? ', tied output' : ''}; ` +
-        `${r.epochs.length} epochs at ${wall.toFixed(1)} s/epoch (${cpu.toFixed(1)} s CPU), best epoch ${r.bestEpoch}` +
-        (r.bestValidation !== undefined
-          ? ` (holdout ${sessions ? 'MRR' : 'NDCG'}@10 ${r.bestValidation.toFixed(4)} on ${holdout!.split.cases.targets.length} cases)`
-          : ''),
-      p.negatives > 0 && p.negatives < train.numItems
-        ? `sampled softmax: ${p.negatives} negatives + in-batch targets${p.logQ ? ', logQ-corrected' : ''}`
-        : 'full softmax over all items',
+        `${r.epochs.length} epochs at ${avg.seconds.toFixed(1)} s/epoch (${avg.cpuSeconds.toFixed(1)} s CPU), best epoch ${r.bestEpoch}` +
+        holdoutNote(r.bestValidation, holdout),
+      softmaxNote(p.negatives, train.numItems, p.logQ),
       'no user embedding (the harness scores histories only)',
     );
   }

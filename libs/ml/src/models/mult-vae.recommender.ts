@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { sequenceCount } from '../datasets/sequence-dataset';
 import { scoreSplit } from '../evaluation/harness';
@@ -21,6 +20,7 @@ import {
 } from './mult-vae.model';
 import { MultVaeParams, multVaeParams } from './mult-vae.params';
 import { MultVaeNetwork, MultVaeReport, trainMultVae } from './mult-vae.trainer';
+import { fitCallbacks, resolveProgress } from '../training/fit-support';
 
 const ARTIFACT_FORMAT = 'pulse-mult-vae/1';
 
@@ -86,14 +86,7 @@ export class MultVaeRecommender implements Recommender {
       p.validationSequences > 0 ? carveHoldout(train, p.validationSequences, seed) : undefined;
     const sequences = holdout ? holdout.train : train.sequences;
     const sessions = train.kind === 'sessions';
-    const progress =
-      p.progress === 'auto'
-        ? options.onProgress
-          ? 'none'
-          : process.stderr.isTTY
-            ? 'bar'
-            : 'log'
-        : p.progress;
+    const progress = resolveProgress(p.progress, options);
     const stepsPerEpoch = Math.ceil(sequenceCount(sequences) / p.batchSize);
     const report = trainMultVae(this.net, sequences, {
       epochs: p.epochs,
@@ -108,10 +101,7 @@ export class MultVaeRecommender implements Recommender {
       evalEvery: p.evalEvery,
       seed,
       progress,
-      shouldStop: p.stopFile ? () => existsSync(p.stopFile) : undefined,
-      onProgress: options.onProgress
-        ? (fraction, message) => options.onProgress!({ fraction, message })
-        : undefined,
+      ...fitCallbacks(p.stopFile, options),
       onUpdate: () => this.dropScoring(),
       // Sessions: MRR@20 (Diginetica's metric); users: NDCG@10 (Beauty's).
       validate: holdout
@@ -156,9 +146,7 @@ export class MultVaeRecommender implements Recommender {
       const { shape, weights } = this.requireNet();
       const decT = tf.tidy(
         () =>
-          tf.transpose(
-            tf.tensor2d(weights.dec, [shape.numItems, shape.hiddenSize]),
-          ) as tf.Tensor2D,
+          tf.transpose(tf.tensor2d(weights.dec, [shape.numItems, shape.hiddenSize])) as tf.Tensor2D,
       );
       this.scoring = {
         dense: denseTensors(shape, weights),
@@ -172,7 +160,10 @@ export class MultVaeRecommender implements Recommender {
   /** Mean of q(z | history) per history: [B, latent] (e.g. for a two-tower or nearest-neighbour index). */
   embedHistories(histories: readonly Int32Array[]): tf.Tensor2D {
     const { shape, weights } = this.requireNet();
-    const vectors = (this.vectors ??= new InteractionVectors(shape.numItems, this.params.inputDecay));
+    const vectors = (this.vectors ??= new InteractionVectors(
+      shape.numItems,
+      this.params.inputDecay,
+    ));
     const bag = embeddingBag(weights.enc, shape.hiddenSize, vectors.rows(histories));
     const { dense } = this.scoringTensors();
     return tf.tidy(() => {

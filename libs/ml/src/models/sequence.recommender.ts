@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { Sequences } from '../datasets/sequence-dataset';
-import { scoreSplit } from '../evaluation/harness';
 import type { FitOptions, Params, Recommender, TrainingData } from '../evaluation/recommender';
 import { initTf } from '../runtime/tf-runtime';
 import { loadModel, ModelArtifactsData, saveModel } from '../runtime/model-artifacts';
@@ -16,6 +14,14 @@ import { buildGru4rec, Gru4recEncoder } from './gru4rec.model';
 import { buildSasrec, SasrecEncoder } from './sasrec.model';
 import type { SequenceEncoder } from './sequence-encoder';
 import { encodeHistories } from './sequence-features';
+import {
+  epochAverages,
+  fitCallbacks,
+  holdoutNote,
+  holdoutValidator,
+  resolveProgress,
+  softmaxNote,
+} from '../training/fit-support';
 
 export type SequenceModelKind = 'sasrec' | 'gru4rec';
 
@@ -181,14 +187,7 @@ export class SequenceRecommender implements Recommender {
         ? carveHoldout(train, p.validationSequences, seed)
         : undefined;
     const sequences: Sequences = holdout ? holdout.train : train.sequences;
-    const progress =
-      p.progress === 'auto'
-        ? options.onProgress
-          ? 'none'
-          : process.stderr.isTTY
-            ? 'bar'
-            : 'log'
-        : p.progress;
+    const progress = resolveProgress(p.progress, options);
     const settings: TrainingSettings = {
       epochs: p.epochs,
       batchSize: p.batchSize,
@@ -201,20 +200,8 @@ export class SequenceRecommender implements Recommender {
       evalEvery: p.evalEvery,
       seed,
       progress,
-      shouldStop: p.stopFile ? () => existsSync(p.stopFile) : undefined,
-      onProgress: options.onProgress
-        ? (fraction, message) => options.onProgress!({ fraction, message })
-        : undefined,
-      validate: holdout
-        ? () => {
-            this.dropScoringTable();
-            const scored = scoreSplit(this, holdout.split, { ks: [10], seed });
-            this.dropScoringTable();
-            return holdout.split.protocol === 'session-prefix'
-              ? scored.metrics.mrr[10]
-              : scored.metrics.ndcg[10];
-          }
-        : undefined,
+      ...fitCallbacks(p.stopFile, options),
+      validate: holdoutValidator(this, holdout, seed, () => this.dropScoringTable()),
     };
     this.lastReport = await trainSequenceModel(
       this.network.encoder,
@@ -223,19 +210,14 @@ export class SequenceRecommender implements Recommender {
       this.trainer,
     );
     const r = this.lastReport;
-    const avg = r.epochs.reduce((s, e) => s + e.seconds, 0) / Math.max(1, r.epochs.length);
-    const avgCpu = r.epochs.reduce((s, e) => s + e.cpuSeconds, 0) / Math.max(1, r.epochs.length);
+    const avg = epochAverages(r.epochs);
     this.noteList.length = 0;
     this.noteList.push(
-      `tfjs backend ${runtime.backend}; ${r.epochs.length} epochs at ${avg.toFixed(1)} s/epoch ` +
-        `(${avgCpu.toFixed(1)} s CPU) ` +
-        `(${Math.round(r.examplesPerEpoch / avg)} ex/s), best epoch ${r.bestEpoch}` +
-        (r.bestValidation !== undefined
-          ? ` (holdout ${holdout!.split.protocol === 'session-prefix' ? 'MRR' : 'NDCG'}@10 ${r.bestValidation.toFixed(4)} on ${holdout!.split.cases.targets.length} cases)`
-          : ''),
-      p.negatives > 0 && p.negatives < train.numItems
-        ? `sampled softmax: ${p.negatives} negatives + in-batch targets${p.logQ ? ', logQ-corrected' : ''}`
-        : 'full softmax over all items',
+      `tfjs backend ${runtime.backend}; ${r.epochs.length} epochs at ${avg.seconds.toFixed(1)} s/epoch ` +
+        `(${avg.cpuSeconds.toFixed(1)} s CPU) ` +
+        `(${Math.round(r.examplesPerEpoch / avg.seconds)} ex/s), best epoch ${r.bestEpoch}` +
+        holdoutNote(r.bestValidation, holdout),
+      softmaxNote(p.negatives, train.numItems, p.logQ),
     );
   }
 

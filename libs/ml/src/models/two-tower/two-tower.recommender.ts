@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import {
   ItemContent,
@@ -6,7 +5,6 @@ import {
   validateItemFeatureTable,
 } from '../../datasets/item-features';
 import type { Sequences } from '../../datasets/sequence-dataset';
-import { scoreSplit } from '../../evaluation/harness';
 import type { FitOptions, Params, Recommender, TrainingData } from '../../evaluation/recommender';
 import type { ModelArtifactsData } from '../../runtime/model-artifacts';
 import { initTf } from '../../runtime/tf-runtime';
@@ -26,6 +24,7 @@ import {
 import { TwoTowerNetwork } from './two-tower.model';
 import { TwoTowerParams, twoTowerParams } from './two-tower.params';
 import { trainTwoTower, TwoTowerTrainerState } from './two-tower.trainer';
+import { fitCallbacks, holdoutValidator, resolveProgress } from '../../training/fit-support';
 
 /** An item for embedItems / embedShopper: a dense id the model was trained on, or content for a new item. */
 export type ItemRef = number | ItemContent;
@@ -113,14 +112,7 @@ export class TwoTowerRecommender implements Recommender {
     const holdout =
       p.validationSequences > 0 ? carveHoldout(train, p.validationSequences, seed) : undefined;
     const sequences: Sequences = holdout ? holdout.train : train.sequences;
-    const progress =
-      p.progress === 'auto'
-        ? options.onProgress
-          ? 'none'
-          : process.stderr.isTTY
-            ? 'bar'
-            : 'log'
-        : p.progress;
+    const progress = resolveProgress(p.progress, options);
     this.lastReport = await trainTwoTower(
       this.net,
       this.encoder,
@@ -140,20 +132,8 @@ export class TwoTowerRecommender implements Recommender {
         evalEvery: p.evalEvery,
         seed,
         progress,
-        shouldStop: p.stopFile ? () => existsSync(p.stopFile) : undefined,
-        onProgress: options.onProgress
-          ? (fraction, message) => options.onProgress!({ fraction, message })
-          : undefined,
-        validate: holdout
-          ? () => {
-              this.dropScoringTable();
-              const scored = scoreSplit(this, holdout.split, { ks: [10], seed });
-              this.dropScoringTable();
-              return holdout.split.protocol === 'session-prefix'
-                ? scored.metrics.mrr[10]
-                : scored.metrics.ndcg[10];
-            }
-          : undefined,
+        ...fitCallbacks(p.stopFile, options),
+        validate: holdoutValidator(this, holdout, seed, () => this.dropScoringTable()),
       },
       this.trainer,
     );
