@@ -221,11 +221,16 @@ async function waitForSearchIndex(
   keys: ServingKeys,
   deadline: number,
 ): Promise<void> {
+  let lastReport = now();
   for (;;) {
     checkAlive(pulse, deadline);
     const answer = await client.get('/v1/search?q=a&limit=1', keys.read);
     if (answer.status === 200) return;
     if (answer.status !== 503) okJson(answer, 'GET /v1/search');
+    if (now() - lastReport >= 15_000) {
+      lastReport = now();
+      progress(`  search not ready yet: ${answer.body.toString("utf8").slice(0, 300)}`);
+    }
     await sleep(1000);
   }
 }
