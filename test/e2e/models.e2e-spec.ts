@@ -69,6 +69,9 @@ describe('models', () => {
     expect(noKind.statusCode).toBe(400);
     expect(noKind.json().message).toMatch(/^kind: /);
     expect((await app.inject({ method: 'GET', url: '/v1/admin/models', headers: auth('read') })).statusCode).toBe(403);
+    const modelAlone = await app.inject({ method: 'GET', url: `/v1/shoppers/${shopper}/recommendations?strategy=model`, headers: auth('read') });
+    expect(modelAlone.statusCode).toBe(400);
+    expect(modelAlone.json().message).toMatch(/strategy.*no model is serving/);
   });
 
   it('trains, promotes the better version, refuses the worse one, serves it with its version, and follows a rollback from another process', async () => {
@@ -95,6 +98,14 @@ describe('models', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ strategy: 'personalized', modelVersion: `shop@${better.version}` });
     expect(res.json().items.length).toBeGreaterThan(0);
+    // The model alone: only its candidates, in its order, same version.
+    const alone = await app.inject({ method: 'GET', url: `/v1/shoppers/${shopper}/recommendations?limit=10&strategy=model`, headers: auth('read') });
+    expect(alone.statusCode).toBe(200);
+    expect(alone.json()).toMatchObject({ strategy: 'model', modelVersion: `shop@${better.version}` });
+    const aloneItems: { score: number; reasons: { code: string }[] }[] = alone.json().items;
+    expect(aloneItems.length).toBeGreaterThan(0);
+    expect(aloneItems.every((item) => item.reasons.some((reason) => reason.code === 'model'))).toBe(true);
+    expect(aloneItems.map((item) => item.score)).toEqual(aloneItems.map((item) => item.score).sort((a, b) => b - a));
     const recorded = await admin('GET', `/v1/admin/streams/recommendation-${res.json().id}`);
     expect(recorded.json().events[0].data.modelVersion).toBe(`shop@${better.version}`);
 

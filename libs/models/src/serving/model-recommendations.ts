@@ -75,7 +75,9 @@ export function modelBlendScorer(model: ServableModel): Scorer {
 /**
  * Pipeline options that make the personalised strategy use the model: its
  * generator besides the built-in ones, and the model blend with `weight` on
- * the model signal (the other weights as they are).
+ * the model signal (the other weights as they are). Also the `model`
+ * strategy: the model's candidates in the model's order, nothing blended,
+ * diversified or explored, so a request can judge the model alone.
  */
 export function modelPipelineOptions(model: ServableModel, weight: number): PipelineOptions {
   const personalized = DEFAULT_STRATEGIES.personalized;
@@ -87,6 +89,13 @@ export function modelPipelineOptions(model: ServableModel, weight: number): Pipe
         generators: [...personalized.generators, MODEL_GENERATOR],
         scorer: MODEL_SCORER,
         weights: { ...DEFAULT_WEIGHTS, [MODEL_SIGNAL]: weight },
+      },
+      model: {
+        generators: [MODEL_GENERATOR],
+        scorer: MODEL_SCORER,
+        weights: { [MODEL_SIGNAL]: 1 },
+        diversify: false,
+        explore: false,
       },
     },
   };

@@ -40,7 +40,7 @@ export const recommendationsQuery = z
   .strictObject({
     limit: z.coerce.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(10),
     context,
-    strategy: z.enum(['auto', 'popular']).default('auto'),
+    strategy: z.enum(['auto', 'popular', 'model']).default('auto'),
     diversity: share.optional(),
     exploration: share.optional(),
     ...ruleParams,

@@ -2,7 +2,7 @@ import type { CatalogItemDocument } from '@pulse/catalog/projections/catalog-ite
 import type { CandidateGenerator } from './candidates/candidate-generator';
 import type { SourceInteraction } from './candidates/evidence';
 import type { SignalWeights } from './recommendation-request';
-import type { StrategyName } from './recommendation-result';
+import type { BuiltInStrategyName } from './recommendation-result';
 import type { Scorer } from './scoring/scorer';
 import { DEFAULT_STRATEGIES, type StrategyPlan } from './strategy-plans';
 
@@ -44,8 +44,13 @@ export interface PipelineOptions {
   readonly generators?: readonly CandidateGenerator[];
   /** Scorers to register besides (or instead of) 'linear_blend' and 'popularity'. */
   readonly scorers?: readonly Scorer[];
-  /** Overrides of the built-in strategy plans. */
-  readonly strategies?: { readonly [K in StrategyName]?: Partial<StrategyPlan> };
+  /**
+   * Overrides of the built-in strategy plans, and the plan of `strategy:
+   * 'model'` (the serving model alone), which only a model library can give.
+   */
+  readonly strategies?: { readonly [K in BuiltInStrategyName]?: Partial<StrategyPlan> } & {
+    readonly model?: StrategyPlan;
+  };
   /** Request defaults. diversity 0.3, explorationShare 0.1. */
   readonly defaults?: { readonly diversity?: number; readonly explorationShare?: number };
   /** Largest `limit` accepted. Default 100. */
@@ -92,7 +97,7 @@ export function defaultIsOnSale(item: CatalogItemDocument): boolean {
 }
 
 export type ResolvedPipelineOptions = {
-  readonly strategies: Readonly<Record<StrategyName, StrategyPlan>>;
+  readonly strategies: Readonly<Record<BuiltInStrategyName, StrategyPlan>> & { readonly model?: StrategyPlan };
   readonly defaults: { readonly diversity: number; readonly explorationShare: number };
   readonly maxLimit: number;
   readonly candidatesPerSlot: number;
@@ -108,11 +113,12 @@ export type ResolvedPipelineOptions = {
 /** Fills defaults and refuses bad values, naming the option. */
 export function resolvePipelineOptions(options: PipelineOptions = {}): ResolvedPipelineOptions {
   const strategies = Object.fromEntries(
-    (Object.keys(DEFAULT_STRATEGIES) as StrategyName[]).map((name) => [
+    (Object.keys(DEFAULT_STRATEGIES) as BuiltInStrategyName[]).map((name) => [
       name,
       { ...DEFAULT_STRATEGIES[name], ...options.strategies?.[name] },
     ]),
-  ) as Record<StrategyName, StrategyPlan>;
+  ) as Record<BuiltInStrategyName, StrategyPlan> & { model?: StrategyPlan };
+  if (options.strategies?.model) strategies.model = options.strategies.model;
   const resolved: ResolvedPipelineOptions = {
     strategies,
     defaults: {

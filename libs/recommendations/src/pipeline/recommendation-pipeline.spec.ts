@@ -259,6 +259,41 @@ describe('recommendation pipeline', () => {
       expect(result.items[1]!.signals.model).toBe(0);
     });
 
+    it("serves strategy 'model' from the plan a model library supplies, and refuses it without one", async () => {
+      const model: CandidateGenerator = {
+        name: 'model',
+        signal: { name: 'model', normalization: 'min_max' },
+        modelVersion: 'm-8',
+        async generate() {
+          return [
+            { itemId: 'shirt-2', score: 1, evidence: { kind: 'model', model: 'test' } },
+            { itemId: 'hike-3', score: 5, evidence: { kind: 'model', model: 'test' } },
+            { itemId: 'run-1', score: 3, evidence: { kind: 'model', model: 'test' } },
+          ];
+        },
+      };
+      const withModel = new RecommendationPipeline(shop.data, {
+        generators: [model],
+        strategies: {
+          model: { generators: ['model'], scorer: 'linear_blend', weights: { model: 1 }, diversify: false, explore: false },
+        },
+      });
+      const request = { profile: shop.profile('alice'), context: { kind: 'home' as const }, limit: 3, now: NOW };
+      const result = await withModel.recommend({ ...request, strategy: 'model' });
+      expect(result.strategy).toBe('model');
+      expect(result.modelVersion).toBe('m-8');
+      expect(result.items.length).toBeGreaterThanOrEqual(2);
+      // The model's order, nothing else mixed in (alice's personalised list holds other items).
+      expect(ids(result)).toEqual(['hike-3', 'run-1', 'shirt-2'].filter((id) => result.items.some((i) => i.itemId === id)));
+      expect(result.items.every((item) => item.sources.join() === 'model')).toBe(true);
+      expect(result.items.every((item) => Object.keys(item.contributions).join() === 'model')).toBe(true);
+      expect((await withModel.recommend(request)).strategy).toBe('personalized');
+
+      await expect(pipeline.recommend({ ...request, strategy: 'model' })).rejects.toThrow(
+        expect.objectContaining({ field: 'strategy', message: expect.stringMatching(/no model is serving/) }),
+      );
+    });
+
     it('refuses a plan or request naming something not registered', async () => {
       expect(
         () =>

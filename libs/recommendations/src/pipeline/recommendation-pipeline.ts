@@ -56,7 +56,7 @@ export class RecommendationPipeline {
       ...(options.scorers ?? []),
     ]);
     // A plan naming something unregistered fails at start-up, not on the first request.
-    for (const plan of Object.values(this.options.strategies)) {
+    for (const plan of Object.values(this.options.strategies) as StrategyPlan[]) {
       plan.generators.forEach((name) => this.generators.get(name));
       this.scorers.get(plan.scorer);
     }
@@ -73,15 +73,27 @@ export class RecommendationPipeline {
 
   /**
    * Recommendations for a shopper (or an anonymous visitor) in a context.
-   * Strategy: 'popular' when asked for (the baseline), else 'personalized',
+   * Strategy: 'popular' when asked for (the baseline), 'model' when asked
+   * for and a model supplied its plan (the model alone), else 'personalized',
    * or 'cold_start' when the profile is absent or says nothing.
    */
   async recommend(request: RecommendationRequest): Promise<RecommendationResult> {
     validateRecommendationRequest(request, this.limits);
     const shopper = ShopperInterest.from(request.profile, request.now);
     const strategy: StrategyName =
-      request.strategy === 'popular' ? 'popular' : shopper.isEmpty ? 'cold_start' : 'personalized';
+      request.strategy === 'popular' || request.strategy === 'model'
+        ? request.strategy
+        : shopper.isEmpty
+          ? 'cold_start'
+          : 'personalized';
     const plan = this.options.strategies[strategy];
+    if (!plan) {
+      throw new InvalidRecommendationRequestError(
+        'strategy',
+        "'auto' or 'popular' while no model is serving (see GET /v1/admin/models)",
+        strategy,
+      );
+    }
     const context = await resolveContext(this.data, request.context, shopper);
     return runPipeline({
       ...this.planned(plan, request),
@@ -90,7 +102,7 @@ export class RecommendationPipeline {
       strategy,
       plan,
       context,
-      interest: strategy === 'personalized' ? shopper : ShopperInterest.EMPTY,
+      interest: strategy === 'personalized' || strategy === 'model' ? shopper : ShopperInterest.EMPTY,
       shopper,
       now: request.now,
       limit: request.limit,

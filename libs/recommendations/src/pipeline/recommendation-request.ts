@@ -69,8 +69,11 @@ export interface RecommendationRequest {
   /**
    * 'auto' (default): personalized, or cold_start when the profile says nothing.
    * 'popular': the plain-popularity baseline (same filters), for A/B comparison.
+   * 'model': the serving model alone, its candidates in its order (same
+   * filters and rules), for A/B tests and judging a model on live traffic;
+   * refused when no model is serving.
    */
-  readonly strategy?: 'auto' | 'popular';
+  readonly strategy?: 'auto' | 'popular' | 'model';
   /** Category keys whose purchased items may be recommended again (consumables). Default: the pipeline's. */
   readonly repeatPurchaseCategories?: readonly string[];
   /** A registered scorer to use instead of the strategy's (A/B tests of models). */

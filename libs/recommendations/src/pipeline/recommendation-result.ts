@@ -1,6 +1,8 @@
 import type { Reason } from './explanations/reason';
 
-export type StrategyName = 'personalized' | 'cold_start' | 'popular' | 'similar';
+export type StrategyName = 'personalized' | 'cold_start' | 'popular' | 'similar' | 'model';
+/** The strategies every pipeline has; 'model' exists only where a model library supplies its plan. */
+export type BuiltInStrategyName = Exclude<StrategyName, 'model'>;
 
 /** Which slot an item fills: earned on relevance, or one of the reserved shares. */
 export type SlotKind = 'organic' | 'promoted' | 'exploration';

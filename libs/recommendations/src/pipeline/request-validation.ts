@@ -40,12 +40,8 @@ export function validateRecommendationRequest(
   validateCommon(request, limits);
   validateContext(request.context);
   if (request.explorationShare !== undefined) share('explorationShare', request.explorationShare);
-  if (
-    request.strategy !== undefined &&
-    request.strategy !== 'auto' &&
-    request.strategy !== 'popular'
-  ) {
-    fail('strategy', "'auto' or 'popular'", request.strategy);
+  if (request.strategy !== undefined && !['auto', 'popular', 'model'].includes(request.strategy)) {
+    fail('strategy', "'auto', 'popular' or 'model'", request.strategy);
   }
   if (request.promotion !== undefined) {
     const { share: promotionShare, filter } = request.promotion;

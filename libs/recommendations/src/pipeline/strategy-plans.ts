@@ -1,5 +1,5 @@
 import type { SignalWeights } from './recommendation-request';
-import type { StrategyName } from './recommendation-result';
+import type { BuiltInStrategyName } from './recommendation-result';
 
 /** What a strategy runs. */
 export interface StrategyPlan {
@@ -39,7 +39,7 @@ export const SIMILAR_WEIGHTS: SignalWeights = {
   trending: 0.05,
 };
 
-export const DEFAULT_STRATEGIES: Readonly<Record<StrategyName, StrategyPlan>> = {
+export const DEFAULT_STRATEGIES: Readonly<Record<BuiltInStrategyName, StrategyPlan>> = {
   personalized: {
     generators: [
       'co_occurrence',
