@@ -34,7 +34,11 @@ export class AppModule {
         RecommendationsModule,
         ModelsModule,
         LearningModule.forRoot(learning),
-        RefreshModule.forRoot({ shiftThreshold: learning.shiftThreshold, interestShifts: learning.enabled }),
+        RefreshModule.forRoot({
+          shiftThreshold: learning.shiftThreshold,
+          interestShifts: learning.enabled,
+          refreshShare: learning.refreshShare,
+        }),
       ],
       controllers: [HealthController, MetricsController, StreamsController],
       providers: [EventBusRelay],

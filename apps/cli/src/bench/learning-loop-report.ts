@@ -12,8 +12,10 @@ export function formatLearningLoopReport(result: LearningLoopBenchResult): strin
     `${b.batch}${b.afterShift ? (i === result.config.shiftAtBatch ? ' (shift)' : '') : ' (before)'}`,
     String(b.cases),
     hr(on?.batches[i]?.hr10),
+    hr(on?.batches[i]?.modelHr10),
     on?.batches[i]?.servedBy ?? '-',
     hr(off?.batches[i]?.hr10),
+    hr(off?.batches[i]?.modelHr10),
     off?.batches[i]?.servedBy ?? '-',
   ]);
   const lines = [
@@ -21,12 +23,16 @@ export function formatLearningLoopReport(result: LearningLoopBenchResult): strin
       `${result.config.batches} live batches of ${result.config.batchEvents}; ${Math.round(result.config.shiftShare * 100)}% of shoppers shift before batch ${result.config.shiftAtBatch}`,
     `champion ${result.champion} trained in ${result.championTrainingS.toFixed(0)} s; ${result.machine.cpus} cores, load ${result.machine.loadAverage1m} at start`,
     '',
-    'HR@10 of GET recommendations on each batch\'s next-item cases, measured before the batch is sent:',
-    formatTable(['batch', 'cases', 'HR@10 on', 'served by', 'HR@10 off', 'served by'], rows),
+    'HR@10 of GET recommendations on each batch\'s next-item cases, measured before the batch is sent',
+    '(served: the pipeline with the model blended in; model: strategy=model, the model alone):',
+    formatTable(['batch', 'cases', 'on: served', 'on: model', 'served by', 'off: served', 'off: model', 'served by'], rows),
     '',
     formatTable(
       ['pooled HR@10', 'before shift', 'first 2 after', 'last 2 after'],
-      result.arms.map((a) => [`saga ${a.learning}`, hr(a.hrBeforeShift), hr(a.hrAfterShiftFirst), hr(a.hrAfterShiftLast)]),
+      result.arms.flatMap((a) => [
+        [`saga ${a.learning}, served`, hr(a.hrBeforeShift), hr(a.hrAfterShiftFirst), hr(a.hrAfterShiftLast)],
+        [`saga ${a.learning}, model`, hr(a.modelHrBeforeShift), hr(a.modelHrAfterShiftFirst), hr(a.modelHrAfterShiftLast)],
+      ]),
     ),
     '',
   ];

@@ -22,9 +22,12 @@ import { buildTraffic, casesOfBatch, mostActive, type NextItemCase } from './lea
  * Measured per arm, per batch, BEFORE the batch is sent (prequential):
  * HR@10 of GET /v1/shoppers/:id/recommendations on the batch's next-item
  * cases (each shopper's first item in the batch they never touched before),
- * with diversity and exploration off. That is the served pipeline, in which
- * the model adds candidates and a blended score, not the model alone (the
- * HTTP API has no model-only switch). In the ON arm, after each batch the
+ * with diversity and exploration off: the served pipeline, in which the
+ * model adds candidates and a blended score; and, on the same cases, of the
+ * model alone (`strategy=model`). The pipeline's other signals follow the
+ * shift in both arms (the shoppers' interest state is live either way), so
+ * the model-only figure is the one that shows what the saga itself changes.
+ * In the ON arm, after each batch the
  * bench waits for the trainer to take it in, so both arms are judged on the
  * same traffic with the same information.
  *
@@ -80,6 +83,9 @@ export interface BatchFigure {
   readonly cases: number;
   readonly hits: number;
   readonly hr10: number;
+  /** The same cases, `strategy=model`: the served model alone. */
+  readonly modelHits: number;
+  readonly modelHr10: number;
   /** What served the batch's cases (modelVersion of the responses, most frequent). */
   readonly servedBy?: string;
 }
@@ -90,6 +96,9 @@ export interface ArmResult {
   readonly hrBeforeShift: number;
   readonly hrAfterShiftFirst: number;
   readonly hrAfterShiftLast: number;
+  readonly modelHrBeforeShift: number;
+  readonly modelHrAfterShiftFirst: number;
+  readonly modelHrAfterShiftLast: number;
   readonly updates?: { readonly swapped: number; readonly kept: number; readonly keptReasons: readonly string[] };
   readonly eventToWeightsMs?: LatencySummary;
   readonly sseDeliveryMs?: Record<string, LatencySummary>;
@@ -226,7 +235,10 @@ async function runArm(
       position = sent.at(-1)?.position ?? position;
       if (learning === 'on') await untilTrained(pulse, config.updateTimeoutS);
       const f = figures.at(-1)!;
-      progress(`arm ${learning}: batch ${b}${f.afterShift ? ' (after the shift)' : ''}: HR@10 ${f.hr10.toFixed(3)} on ${f.cases} cases, served by ${f.servedBy ?? '-'}`);
+      progress(
+        `arm ${learning}: batch ${b}${f.afterShift ? ' (after the shift)' : ''}: HR@10 ${f.hr10.toFixed(3)}, ` +
+          `model alone ${f.modelHr10.toFixed(3)}, on ${f.cases} cases, served by ${f.servedBy ?? '-'}`,
+      );
     }
     await probe.stop();
     const after = figures.filter((f) => f.afterShift);
@@ -238,6 +250,9 @@ async function runArm(
       hrBeforeShift: pooled(before),
       hrAfterShiftFirst: pooled(after.slice(0, 2)),
       hrAfterShiftLast: pooled(after.slice(-2)),
+      modelHrBeforeShift: pooled(before, 'modelHits'),
+      modelHrAfterShiftFirst: pooled(after.slice(0, 2), 'modelHits'),
+      modelHrAfterShiftLast: pooled(after.slice(-2), 'modelHits'),
       ...(updates && {
         updates: {
           swapped: updates.filter((u) => u.swapped).length,
@@ -285,25 +300,33 @@ async function postEvents(pulse: PulseProcess, events: readonly WireInteraction[
 
 async function hitRate(pulse: PulseProcess, cases: readonly NextItemCase[], after: string): Promise<Omit<BatchFigure, 'batch' | 'afterShift'>> {
   let hits = 0;
+  let modelHits = 0;
   const servedBy = new Map<string, number>();
   const queue = [...cases];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const query = `limit=10&diversity=0&exploration=0&after=${after}`;
-      const body = await ok(pulse, 'GET', `/v1/shoppers/${encodeURIComponent(next.shopperId)}/recommendations?${query}`, 'read');
-      if ((body.items as { itemId: string }[]).some((item) => item.itemId === next.target)) hits++;
+  const hit = async (shopperId: string, target: string, strategy: 'auto' | 'model') => {
+    const query = `limit=10&diversity=0&exploration=0&strategy=${strategy}&after=${after}`;
+    const body = await ok(pulse, 'GET', `/v1/shoppers/${encodeURIComponent(shopperId)}/recommendations?${query}`, 'read');
+    if (strategy === 'auto') {
       const by = String(body.modelVersion ?? body.strategy);
       servedBy.set(by, (servedBy.get(by) ?? 0) + 1);
+    }
+    return (body.items as { itemId: string }[]).some((item) => item.itemId === target);
+  };
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      if (await hit(next.shopperId, next.target, 'auto')) hits++;
+      if (await hit(next.shopperId, next.target, 'model')) modelHits++;
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
   const top = [...servedBy.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  return { cases: cases.length, hits, hr10: cases.length > 0 ? hits / cases.length : Number.NaN, ...(top && { servedBy: top }) };
+  const rate = (n: number) => (cases.length > 0 ? n / cases.length : Number.NaN);
+  return { cases: cases.length, hits, hr10: rate(hits), modelHits, modelHr10: rate(modelHits), ...(top && { servedBy: top }) };
 }
 
-const pooled = (figures: readonly BatchFigure[]) => {
+const pooled = (figures: readonly BatchFigure[], field: 'hits' | 'modelHits' = 'hits') => {
   const cases = figures.reduce((n, f) => n + f.cases, 0);
-  return cases > 0 ? figures.reduce((n, f) => n + f.hits, 0) / cases : Number.NaN;
+  return cases > 0 ? figures.reduce((n, f) => n + f[field], 0) / cases : Number.NaN;
 };
 
 interface ModelUpdate {

@@ -35,6 +35,8 @@ export const learningOptionsSchema = z.object({
   PULSE_LEARNING_MAX_REFRESH: positiveInt(500),
   /** Interest shift (Jaccard distance of top categories, 0..1) that triggers a refresh. */
   PULSE_LEARNING_SHIFT: z.coerce.number().min(0).max(1).default(0.5),
+  /** Share of the process's time a refresh of many shoppers may take; it rests the rest (requests first). */
+  PULSE_LEARNING_REFRESH_SHARE: z.coerce.number().gt(0, 'must be > 0').max(1).default(0.25),
   /** Full retrain period in minutes; 0: only by admin command. */
   PULSE_LEARNING_RETRAIN_MINUTES: z.coerce.number().int().min(0).default(0),
 });
@@ -54,6 +56,7 @@ export interface LearningOptions {
   readonly tolerance: number;
   readonly activeMs: number;
   readonly maxRefresh: number;
+  readonly refreshShare: number;
   readonly shiftThreshold: number;
   readonly retrainEveryMs: number;
 }
@@ -91,6 +94,7 @@ export function loadLearningOptions(env: NodeJS.ProcessEnv = process.env): Learn
     tolerance: e.PULSE_LEARNING_TOLERANCE,
     activeMs: e.PULSE_LEARNING_ACTIVE_MS,
     maxRefresh: e.PULSE_LEARNING_MAX_REFRESH,
+    refreshShare: e.PULSE_LEARNING_REFRESH_SHARE,
     shiftThreshold: e.PULSE_LEARNING_SHIFT,
     retrainEveryMs: e.PULSE_LEARNING_RETRAIN_MINUTES * 60_000,
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Inject, Logger, Optional } from '@nestjs/common';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { type BeforeApplicationShutdown, Inject, Logger, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@pulse/platform/events/event-metadata';
 import { EventRegistry } from '@pulse/platform/events/event-registry';
@@ -22,6 +22,15 @@ import { REFRESH_PIPELINES, type RefreshPipelines } from './refresh-pipelines.po
 const LIST_LENGTH = 20;
 const PARALLEL = 4;
 
+/**
+ * Share of the process's time a refresh may take (0 < share <= 1,
+ * PULSE_LEARNING_REFRESH_SHARE): after each group of shoppers the handler
+ * rests busy·(1 − share)/share, so a refresh of hundreds of shoppers after a
+ * model update does not crowd out the requests served meanwhile. Default 1
+ * (no rest) when not configured.
+ */
+export const REFRESH_SHARE = Symbol('REFRESH_SHARE');
+
 export interface RefreshResult {
   readonly refreshed: readonly RecommendationsRefreshedData[];
 }
@@ -33,34 +42,70 @@ export interface RefreshResult {
  * from the log. Waits first for the read models to include the cause.
  */
 @CommandHandler(RefreshRecommendations)
-export class RefreshRecommendationsHandler implements ICommandHandler<RefreshRecommendations, RefreshResult> {
+export class RefreshRecommendationsHandler
+  implements ICommandHandler<RefreshRecommendations, RefreshResult>, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('RefreshRecommendations');
   private readonly data: ReadModelRecommendationData;
   private readonly plain: RecommendationPipeline;
+  private readonly running = new Set<Promise<RefreshResult>>();
+  private stopping = false;
+  private readonly shutdown = new AbortController();
 
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
     @Optional() @Inject(REFRESH_PIPELINES) private readonly pipelines?: RefreshPipelines,
+    @Optional() @Inject(REFRESH_SHARE) private readonly share: number = 1,
   ) {
+    if (!(share > 0 && share <= 1)) throw new RangeError(`refresh share must be in (0, 1], got ${share}`);
     if (!registry.has(recommendationsRefreshedEvent.type)) registry.register(recommendationsRefreshedEvent);
     this.data = new ReadModelRecommendationData(readModels);
     this.plain = new RecommendationPipeline(this.data);
   }
 
   async execute(command: RefreshRecommendations): Promise<RefreshResult> {
-    if (command.causedByPosition !== undefined) {
-      await this.readModels.catchUp(BigInt(command.causedByPosition), ['shopper_profiles', 'item_statistics', 'catalog_items']);
+    const run = this.refresh(command);
+    this.running.add(run);
+    try {
+      return await run;
+    } finally {
+      this.running.delete(run);
     }
+  }
+
+  /** The stores close on shutdown: stop between groups of shoppers and let the group in flight finish. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.shutdown.abort(); // ends the rests at once
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async refresh(command: RefreshRecommendations): Promise<RefreshResult> {
     const refreshed: RecommendationsRefreshedData[] = [];
+    if (command.causedByPosition !== undefined) {
+      try {
+        await this.readModels.catchUp(BigInt(command.causedByPosition), ['shopper_profiles', 'item_statistics', 'catalog_items']);
+      } catch (error) {
+        if (this.stopping) return { refreshed }; // the projections stopped first
+        throw error;
+      }
+    }
     const ids = [...new Set(command.shopperIds)];
-    for (let start = 0; start < ids.length; start += PARALLEL) {
+    for (let start = 0; start < ids.length && !this.stopping; start += PARALLEL) {
+      const began = performance.now();
       const lists = await Promise.all(ids.slice(start, start + PARALLEL).map((id) => this.refreshOne(id, command)));
       refreshed.push(...lists);
-      // The embedded stores answer synchronously, so without this the awaits above chain as microtasks and
+      const busyMs = performance.now() - began;
+      // The embedded stores answer synchronously, so without a pause the awaits above chain as microtasks and
       // a refresh of hundreds of shoppers would hold the event loop (and every request) until it ends.
-      await yieldToEventLoop();
+      if (this.share < 1) {
+        await sleep((busyMs * (1 - this.share)) / this.share, undefined, { signal: this.shutdown.signal }).catch(() => undefined);
+      } else await yieldToEventLoop();
+    }
+    if (this.stopping && refreshed.length < ids.length) {
+      this.logger.log(`shutting down: refreshed ${refreshed.length} of ${ids.length} shoppers (${command.trigger})`);
     }
     return { refreshed };
   }

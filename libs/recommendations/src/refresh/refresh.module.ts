@@ -3,13 +3,15 @@ import { RecommendationStreamController } from '../http/recommendation-stream.co
 import { CheckInterestShiftsHandler, INTEREST_SHIFT_THRESHOLD } from './check-interest-shifts.handler';
 import { InterestShiftSaga } from './interest-shift.saga';
 import { RecommendationsFeed } from './recommendations.feed';
-import { RefreshRecommendationsHandler } from './refresh-recommendations.handler';
+import { REFRESH_SHARE, RefreshRecommendationsHandler } from './refresh-recommendations.handler';
 
 export interface RefreshModuleOptions {
   /** Jaccard distance of top categories that triggers a refresh (PULSE_LEARNING_SHIFT). */
   readonly shiftThreshold: number;
   /** Off: lists are refreshed only after model updates (and on request). */
   readonly interestShifts: boolean;
+  /** Share of the process's time a refresh may take (PULSE_LEARNING_REFRESH_SHARE). */
+  readonly refreshShare: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export class RefreshModule {
       controllers: [RecommendationStreamController],
       providers: [
         { provide: INTEREST_SHIFT_THRESHOLD, useValue: options.shiftThreshold },
+        { provide: REFRESH_SHARE, useValue: options.refreshShare },
         RecommendationsFeed,
         RefreshRecommendationsHandler,
         CheckInterestShiftsHandler,
