@@ -139,6 +139,7 @@ export class SearchIndexFeeder implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async loadAndFollow(): Promise<void> {
+    await this.subscription?.close().catch(() => undefined); // a broken one from the previous attempt
     const head = await this.store.headPosition();
     if (head >= 0n) await this.waitForCatalog(head, true);
     const started = performance.now();
