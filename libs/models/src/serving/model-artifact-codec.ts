@@ -6,7 +6,7 @@ import type { ArtifactFiles } from '../registry/model-artifact-store.port';
 /**
  * A model version's files. `metadata.json` is Pulse's: which architecture,
  * its parameters and the dense id -> Pulse item id table (the model only
- * knows dense ids). Then either tfjs's `model.json` + `weights.bin` (models
+ * knows dense ids; `content` when it was trained with item content). Then either tfjs's `model.json` + `weights.bin` (models
  * with weights) or `sequences.bin` (baselines: their state is a function of
  * the training sequences, so they are refitted on load, in milliseconds).
  */
@@ -22,6 +22,12 @@ export interface ArtifactMetadata {
   readonly items: readonly string[];
   readonly storage: 'tfjs' | 'sequences';
   readonly untilPosition: string;
+  /**
+   * Set when the model was trained with item content (two-tower): how many
+   * trained items the catalog described. The content vocabulary itself is in
+   * model.json (the model's own metadata), with the weights it belongs to.
+   */
+  readonly content?: { readonly itemsWithContent: number };
 }
 
 const encoder = new TextEncoder();

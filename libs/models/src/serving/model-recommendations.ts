@@ -4,6 +4,7 @@ import type { ShopperInterest } from '@pulse/recommendations/pipeline/profile/sh
 import { linearBlendScorer } from '@pulse/recommendations/pipeline/scoring/linear-blend.scorer';
 import type { FeaturedCandidate, Scorer } from '@pulse/recommendations/pipeline/scoring/scorer';
 import { DEFAULT_STRATEGIES, DEFAULT_WEIGHTS } from '@pulse/recommendations/pipeline/strategy-plans';
+import { addCandidateContent, newItemFeed } from './model-content-feed';
 import type { ServableModel } from './servable-model';
 
 /** Registered names: request `generators=model&scorer=model_blend` asks for them explicitly. */
@@ -28,14 +29,20 @@ export function historyOf(interest: ShopperInterest, productId?: string): string
   return items.filter((id, i) => i === 0 || items[i - 1] !== id);
 }
 
-/** Retrieval: the model's top items after the shopper's sequence, feeding the `model` signal. */
+/**
+ * Retrieval: the model's top items after the shopper's sequence, feeding the
+ * `model` signal. A content model first learns the new items of the history
+ * and the newest listings from the catalog, so it can retrieve those too.
+ */
 export function modelCandidateGenerator(model: ServableModel): CandidateGenerator {
+  const learnNewItems = newItemFeed(model);
   return {
     name: MODEL_GENERATOR,
     signal: { name: MODEL_SIGNAL, normalization: 'min_max' },
     modelVersion: model.label,
-    async generate({ interest, context, budget }) {
+    async generate({ data, interest, context, budget }) {
       const history = historyOf(interest, context.productId);
+      await learnNewItems(data, history, context);
       // Leave out what the pipeline filters anyway, so the budget goes to candidates that can be shown.
       const exclude = new Set([...interest.purchased, ...interest.cart, ...context.cartItemIds]);
       return model.recommend(history, budget, exclude).map(({ itemId, score }) => ({
@@ -50,7 +57,9 @@ export function modelCandidateGenerator(model: ServableModel): CandidateGenerato
 /**
  * Ranking: the linear blend with the model's score for EVERY candidate (not
  * only those it retrieved), min-max normalised over the request's
- * candidates; items the model doesn't know get 0.
+ * candidates; items the model doesn't know get 0. A content model knows
+ * every candidate: those it was not trained on are scored from their
+ * catalog document's content.
  */
 export function modelBlendScorer(model: ServableModel): Scorer {
   return {
@@ -58,6 +67,7 @@ export function modelBlendScorer(model: ServableModel): Scorer {
     modelVersion: model.label,
     score(input) {
       const history = historyOf(input.interest);
+      addCandidateContent(model, input.candidates);
       const raw = model.scoreItems(history, input.candidates.map((c) => c.itemId));
       const known = raw.filter((v): v is number => v !== undefined);
       const min = Math.min(...known);

@@ -211,7 +211,7 @@ export class ServingModels {
       this.log(
         'log',
         `model ${name}: serving version ${version} (${trained?.metric.name ?? 'metric'} ${trained?.metric.value.toFixed(4) ?? '?'}, ` +
-          `${model.numItems} items) loaded in ${Date.now() - started} ms` +
+          `${model.numItems} items${model.embedsContent ? ', new items scored by content' : ''}) loaded in ${Date.now() - started} ms` +
           (replaced ? `, replacing ${replaced.model.label}` : ''),
       );
     } catch (error) {

@@ -41,8 +41,15 @@ export function evolveCatalogEntry(
   }
 }
 
+/**
+ * The fields content is made of. Both a CatalogEntry (training, folded from
+ * the log) and a `catalog_items` document (serving) have them, so training
+ * and serving describe an item the same way.
+ */
+export type ContentFields = Pick<CatalogEntry, 'title' | 'categoryPath' | 'brand' | 'price'>;
+
 /** The two-tower model's content shape (libs/ml/src/datasets/item-features.ts); title words via the search tokenizer (distinct, first-seen order). */
-export function itemContentOf(entry: CatalogEntry): ItemContent {
+export function itemContentOf(entry: ContentFields): ItemContent {
   return {
     categoryPath: entry.categoryPath,
     // An empty brand is the catalog's "none" (item.events.ts), not a brand called "".

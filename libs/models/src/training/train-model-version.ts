@@ -1,6 +1,7 @@
 import type { EvaluationSplit } from '@pulse/ml/evaluation/protocols';
 import { scoreSplit } from '@pulse/ml/evaluation/harness';
 import type { ModelContext, Params, Recommender, TrainingData } from '@pulse/ml/evaluation/recommender';
+import { twoTowerSpec } from '@pulse/ml/models/two-tower/two-tower.model-spec';
 import type { ModelArtifactsData } from '@pulse/ml/runtime/model-artifacts';
 import type { EventStore } from '@pulse/platform/event-store/event-store.port';
 import type { ModelArtifactStore } from '../registry/model-artifact-store.port';
@@ -39,6 +40,15 @@ export interface TrainingOutcome {
 export const PROMOTION_METRIC = 'ndcg@10';
 const KS = [5, 10, 20];
 
+/**
+ * Kinds trained with the catalog content of their items (the same log, same
+ * bound: buildTrainingSet folds the item events into `itemFeatures`). Their
+ * artifacts carry the content vocabulary, so serving can embed items listed
+ * after training. The sequence models read ids only.
+ */
+const CONTENT_KINDS: ReadonlySet<string> = new Set([twoTowerSpec.name]);
+export const usesItemContent = (kind: string): boolean => CONTENT_KINDS.has(kind);
+
 type Saveable = Recommender & { save(): Promise<ModelArtifactsData> };
 const canSave = (r: Recommender): r is Saveable => typeof (r as Partial<Saveable>).save === 'function';
 
@@ -62,7 +72,14 @@ export async function trainModelVersion(
   const items = set.users.items;
   const numItems = items.size;
   if (numItems === 0) throw new Error(`no interactions in the log up to position ${job.untilPosition}: nothing to train on`);
-  const train: TrainingData = { numItems, sequences: set.split.users.train, kind: 'users' };
+  const itemFeatures = usesItemContent(spec.name) ? set.itemFeatures : undefined;
+  const train: TrainingData = {
+    numItems,
+    sequences: set.split.users.train,
+    kind: 'users',
+    ...(itemFeatures && { itemFeatures }),
+  };
+  const itemsWithContent = itemFeatures?.items.filter((c) => c !== undefined).length;
   const numSequences = train.sequences.offsets.length - 1;
   const context: ModelContext = {
     protocol: 'loo-full',
@@ -73,7 +90,10 @@ export async function trainModelVersion(
     averageSequenceLength: train.sequences.items.length / Math.max(1, numSequences),
   };
   const params: Params = { ...spec.defaults(context), ...job.params };
-  log(`${job.model}@${job.version}: ${spec.name} on ${numItems} items, ${numSequences} shoppers, ${train.sequences.items.length} interactions`);
+  log(
+    `${job.model}@${job.version}: ${spec.name} on ${numItems} items, ${numSequences} shoppers, ${train.sequences.items.length} interactions` +
+      (itemsWithContent !== undefined ? `, content for ${itemsWithContent} items` : ''),
+  );
   const recommender = spec.create(params);
   try {
     await recommender.fit(train, { seed: job.seed });
@@ -106,6 +126,7 @@ export async function trainModelVersion(
       items: items.externalIds(),
       storage: canSave(recommender) ? ('tfjs' as const) : ('sequences' as const),
       untilPosition: set.untilPosition.toString(),
+      ...(itemsWithContent !== undefined && { content: { itemsWithContent } }),
     };
     const files = canSave(recommender)
       ? { ...tfjsFiles(await recommender.save()), ...metadataFile(metadata) }
