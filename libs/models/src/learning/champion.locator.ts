@@ -1,10 +1,8 @@
-import { SequenceRecommender } from '@pulse/ml/models/sequence.recommender';
 import { StreamNotFoundError } from '@pulse/platform/event-store/event-store.errors';
 import type { EventStore } from '@pulse/platform/event-store/event-store.port';
 import type { ModelArtifactStore } from '../registry/model-artifact-store.port';
 import { modelStreamId } from '../registry/model.events';
-import { readMetadata, tfjsArtifacts } from '../serving/model-artifact-codec';
-import { ServableModel } from '../serving/servable-model';
+import { learnableLiveModel } from './incremental-learners';
 import type { LiveModel } from './live-model.slot';
 
 interface StreamEvent {
@@ -27,7 +25,7 @@ export function championVersionOf(events: readonly StreamEvent[]): number | unde
   return champion;
 }
 
-/** Loads the champion's weights twice over: a ServableModel for serving, a SequenceRecommender to continue training. */
+/** Loads the champion's weights twice over: a ServableModel for serving, a trainable copy to continue training. */
 export async function loadChampion(
   store: EventStore,
   artifacts: ModelArtifactStore,
@@ -46,16 +44,7 @@ export async function loadChampion(
   return liveModelFromFiles(files, version);
 }
 
-export async function liveModelFromFiles(files: Record<string, Uint8Array>, version: number): Promise<LiveModel> {
-  const metadata = readMetadata(files);
-  const servable = await ServableModel.fromFiles(files);
-  const trainable =
-    metadata.storage === 'tfjs' && ['sasrec', 'gru4rec'].includes(metadata.kind)
-      ? await SequenceRecommender.load(tfjsArtifacts(files))
-      : undefined;
-  if (!trainable) {
-    servable.dispose();
-    throw new Error(`${metadata.model}@${version}: ${metadata.kind} models cannot be updated incrementally (sasrec and gru4rec can)`);
-  }
-  return { servable, trainable, files, metadata, version, increment: 0, attempts: 0, since: Date.now() };
+/** The champion as the learning loop holds it (any kind with an incremental learner: incremental-learners.ts). */
+export function liveModelFromFiles(files: Record<string, Uint8Array>, version: number): Promise<LiveModel> {
+  return learnableLiveModel(files, version);
 }

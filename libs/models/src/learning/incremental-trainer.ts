@@ -1,13 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { Sequences } from '@pulse/ml/datasets/sequence-dataset';
-import { Gru4recEncoder } from '@pulse/ml/models/gru4rec.model';
-import { SasrecEncoder } from '@pulse/ml/models/sasrec.model';
-import type { SequenceEncoder } from '@pulse/ml/models/sequence-encoder';
-import { SequenceRecommender } from '@pulse/ml/models/sequence.recommender';
-import { trainSequenceModel, type TrainerState } from '@pulse/ml/training/sequence-trainer';
-import { metadataFile, tfjsArtifacts, tfjsFiles } from '../serving/model-artifact-codec';
+import { metadataFile } from '../serving/model-artifact-codec';
 import { ServableModel } from '../serving/servable-model';
 import { type DenseCase, scoreHoldout } from './holdout-metrics';
+import type { TrainableModel } from './incremental-learner';
+import { learnerFor } from './incremental-learners';
 import type { Interaction } from './interaction';
 import type { LiveModel, LiveModelSlot } from './live-model.slot';
 import type { ModelIncrementallyUpdatedData } from './model-incrementally-updated.event';
@@ -35,7 +31,7 @@ export interface LiveServing {
 /** What one update did; `event` is what was (or is to be) recorded. */
 export interface UpdateOutcome {
   readonly event?: ModelIncrementallyUpdatedData;
-  /** Why nothing was trained (no serving model, not a sequence model). */
+  /** Why nothing was trained (no serving model, a kind with no incremental learner). */
   readonly skipped?: string;
   readonly shoppers: readonly string[];
   /** Per-step wall times (ms): how long each synchronous stretch held the event loop. */
@@ -53,6 +49,12 @@ export const INCREMENTAL_METRIC = 'ndcg@10';
  * few epochs of gradient steps on the batch's next-item cases mixed with a
  * replay sample, scores the copy and the serving weights on the rolling
  * holdout, and swaps the copy in only when it is not worse.
+ *
+ * What differs between kinds (loading the copy, a gradient step, scoring,
+ * saving) is the learner of the model's kind (incremental-learners.ts:
+ * sasrec and gru4rec, two-tower); other kinds are skipped. Cases naming an
+ * item the model was not trained on (target, or the whole history) are left
+ * out: such items have no id embedding until the next full retrain.
  *
  * It never blocks ingestion or serving for long: training runs in steps of
  * `stepSize` sequences with the event loop released between steps (tfjs on
@@ -99,26 +101,32 @@ export class IncrementalTrainer {
     const { trainable, shoppers } = this.cases.ingest(batch);
     const live = this.slot.current;
     if (!live) return { skipped: `no serving version of ${this.slot.name} yet`, shoppers, stepMs: [] };
-    if (live.metadata.storage !== 'tfjs' || !['sasrec', 'gru4rec'].includes(live.metadata.kind)) {
-      return { skipped: `${live.metadata.kind} models are not updated incrementally`, shoppers, stepMs: [] };
-    }
+    const learner = learnerFor(live.metadata);
+    if (!learner) return { skipped: `${live.metadata.kind} models are not updated incrementally`, shoppers, stepMs: [] };
     const dense = denseMapper(live.metadata.items);
     const fresh = trainable.flatMap((c) => dense(c));
     const replay = this.cases.sampleReplay(Math.round(fresh.length * this.options.replayRatio)).flatMap((c) => dense(c));
     const holdout = this.cases.holdout.flatMap((c) => dense(c));
     const stepMs: number[] = [];
 
-    const candidate = await SequenceRecommender.load(tfjsArtifacts(live.files), {
-      learningRate: this.options.learningRate,
-      progress: 'none',
-    });
+    const candidate = await learner.load(live.files, { learningRate: this.options.learningRate });
     let keepCandidate = false;
     try {
-      const loss = await this.train(candidate, [...fresh, ...replay], stepMs);
+      const loss = await learner.trainSteps(
+        candidate,
+        [...fresh, ...replay],
+        {
+          epochs: this.options.epochs,
+          stepSize: this.options.stepSize ?? 64,
+          learningRate: this.options.learningRate,
+          seed: this.options.seed ?? 42,
+        },
+        stepMs,
+      );
       // Scoring holds the event loop too: time each scored chunk like a gradient step.
-      const timed = (model: SequenceRecommender) => (h: readonly Int32Array[], out: Float32Array) => {
+      const timed = (model: TrainableModel) => (h: readonly Int32Array[], out: Float32Array) => {
         const t = performance.now();
-        model.scoreBatch(h, out);
+        learner.scoreBatch(model, h, out);
         stepMs.push(performance.now() - t);
       };
       const numItems = live.metadata.items.length;
@@ -161,7 +169,9 @@ export class IncrementalTrainer {
         this.slot.recordAttempt();
         return { event, shoppers, stepMs };
       }
-      const files = { ...tfjsFiles(await candidate.save()), ...metadataFile(live.metadata) };
+      // The champion's metadata (kind, item table, content) with the candidate's weights (and, for
+      // two-tower, the content vocabulary and item rows model.json carries): it serves like the champion.
+      const files = { ...(await learner.save(candidate)), ...metadataFile(live.metadata) };
       const increment = live.increment + 1;
       const servable = await ServableModel.fromFiles(files, { increment });
       // The request path gets its own instance: the serving holder disposes it after its last lease,
@@ -180,7 +190,7 @@ export class IncrementalTrainer {
       this.slot.swap(next);
       return { event, shoppers, stepMs, swappedAt: Date.now(), ...(served && { served }) };
     } finally {
-      if (!keepCandidate) candidate.dispose();
+      if (!keepCandidate) learner.dispose(candidate);
     }
   }
 
@@ -190,46 +200,6 @@ export class IncrementalTrainer {
     if (decision.replace) return { label: model.label };
     model.dispose();
     return { refused: decision.reason };
-  }
-
-  /** Epochs of gradient steps, `stepSize` sequences each, yielding between them. Returns the mean loss. */
-  private async train(candidate: SequenceRecommender, cases: readonly DenseCase[], stepMs: number[]): Promise<number> {
-    if (cases.length === 0) return 0;
-    const encoder = encoderOf(candidate);
-    const state: TrainerState = { epochsDone: 0 };
-    const step = this.options.stepSize ?? 64;
-    const p = candidate.params;
-    let lossSum = 0;
-    let steps = 0;
-    const order = cases.map((_, i) => i);
-    try {
-      for (let epoch = 0; epoch < this.options.epochs; epoch++) {
-        shuffle(order, (this.options.seed ?? 42) + epoch + candidate.epochsTrained);
-        for (let start = 0; start < order.length; start += step) {
-          const t = performance.now();
-          const chunk = order.slice(start, start + step).map((i) => cases[i]!);
-          const report = await trainSequenceModel(encoder, toSequences(chunk, p.maxLen), {
-            epochs: 1,
-            batchSize: step,
-            learningRate: this.options.learningRate,
-            negatives: p.negatives,
-            negativeAlpha: p.negativeAlpha,
-            logQ: p.logQ,
-            windows: 'last',
-            patience: 0,
-            seed: (this.options.seed ?? 42) + steps,
-            progress: 'none',
-          }, state);
-          lossSum += report.epochs[0]?.loss ?? 0;
-          steps++;
-          stepMs.push(performance.now() - t);
-          await yieldToEventLoop();
-        }
-      }
-    } finally {
-      state.optimizer?.dispose();
-    }
-    return lossSum / Math.max(1, steps);
   }
 }
 
@@ -245,31 +215,4 @@ function denseMapper(items: readonly string[]): (c: NextItemCase) => DenseCase[]
     });
     return history.length === 0 ? [] : [{ history: Int32Array.from(history), target }];
   };
-}
-
-/** Each case as one sequence (history then target), cut to the model's window. */
-function toSequences(cases: readonly DenseCase[], maxLen: number): Sequences {
-  const offsets = new Int32Array(cases.length + 1);
-  const items: number[] = [];
-  cases.forEach((c, i) => {
-    const history = c.history.length >= maxLen ? c.history.subarray(c.history.length - maxLen) : c.history;
-    items.push(...history, c.target);
-    offsets[i + 1] = items.length;
-  });
-  return { offsets, items: Int32Array.from(items) };
-}
-
-function encoderOf(recommender: SequenceRecommender): SequenceEncoder {
-  const encoder = recommender.model?.layers.find((l) => l instanceof SasrecEncoder || l instanceof Gru4recEncoder);
-  if (!encoder) throw new Error(`${recommender.kind}: loaded model has no sequence encoder layer`);
-  return encoder as unknown as SequenceEncoder;
-}
-
-function shuffle(order: number[], seed: number): void {
-  let s = seed >>> 0 || 1;
-  for (let i = order.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
 }

@@ -1,18 +1,18 @@
-import type { SequenceRecommender } from '@pulse/ml/models/sequence.recommender';
 import type { ArtifactFiles } from '../registry/model-artifact-store.port';
 import type { ArtifactMetadata } from '../serving/model-artifact-codec';
 import type { ServableModel } from '../serving/servable-model';
+import type { TrainableModel } from './incremental-learner';
 
 /**
  * The weights the learning loop serves and continues from: the champion as
  * loaded from the registry, or its latest accepted incremental update.
  * `servable` answers recommendation scoring; `trainable` is the same weights
- * as a SequenceRecommender, which the trainer copies (via `files`) to train
+ * as its kind's trainable model (incremental-learners.ts), which the trainer copies (via `files`) to train
  * and uses to score the serving side of the holdout comparison.
  */
 export interface LiveModel {
   readonly servable: ServableModel;
-  readonly trainable: SequenceRecommender;
+  readonly trainable: TrainableModel;
   readonly files: ArtifactFiles;
   readonly metadata: ArtifactMetadata;
   /** Registry version (the champion these weights descend from). */

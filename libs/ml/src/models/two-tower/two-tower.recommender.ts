@@ -23,7 +23,7 @@ import {
 } from './two-tower.features';
 import { TwoTowerNetwork } from './two-tower.model';
 import { TwoTowerParams, twoTowerParams } from './two-tower.params';
-import { trainTwoTower, TwoTowerTrainerState } from './two-tower.trainer';
+import { trainTwoTower, trainTwoTowerPairs, TwoTowerTrainerState } from './two-tower.trainer';
 import { fitCallbacks, holdoutValidator, resolveProgress } from '../../training/fit-support';
 
 /** An item for embedItems / embedShopper: a dense id the model was trained on, or content for a new item. */
@@ -63,6 +63,10 @@ export class TwoTowerRecommender implements Recommender {
   }
   get epochsTrained(): number {
     return this.trainer.epochsDone;
+  }
+  /** Items the model was trained on (dense ids 0..numItems-1). */
+  get numItems(): number {
+    return this.requireNet().config.numItems;
   }
   /** Output dimension d of both towers. */
   get dimension(): number {
@@ -155,6 +159,52 @@ export class TwoTowerRecommender implements Recommender {
       this.net.hasContent
         ? `item content: ${this.vocab.size} feature keys (categories, brands, price bands, title tokens), id dropout ${p.idDropout}, history dropout ${p.historyDropout}`
         : 'no item content features: item tower = id embedding only, shopper tower = pooled item ids',
+    );
+  }
+
+  /**
+   * Continues training on given next-item pairs (dense ids, histories oldest
+   * first): one pass in their order, in batches of `batchSize` (default the
+   * params'), with fit's loss and dropout and the optimizer of `state` (Adam
+   * at `learningRate`, created on first use and kept for the next call; the
+   * caller disposes it). The learning loop's incremental updates call this
+   * one small batch at a time, yielding in between. Returns the mean loss
+   * (not finite if training diverged). The vocabulary and items stay as loaded.
+   */
+  async trainPairs(
+    histories: readonly Int32Array[],
+    targets: Int32Array,
+    options: {
+      readonly seed: number;
+      readonly learningRate?: number;
+      readonly batchSize?: number;
+      readonly targetCounts?: Float64Array;
+    },
+    state: TwoTowerTrainerState,
+  ): Promise<number> {
+    const net = this.requireNet();
+    const p = this.params;
+    const window = Math.max(p.interestWindow, net.config.maxLen);
+    for (const t of targets) this.checkItem(t);
+    this.dropScoringTable();
+    return trainTwoTowerPairs(
+      net,
+      this.encoder!,
+      this.itemSlots!,
+      histories.map((h) => (h.length > window ? h.subarray(h.length - window) : h)),
+      targets,
+      {
+        batchSize: options.batchSize ?? p.batchSize,
+        learningRate: options.learningRate ?? p.learningRate,
+        negatives: p.negatives,
+        negativeAlpha: p.negativeAlpha,
+        logQ: p.logQ,
+        idDropout: net.hasContent ? p.idDropout : 0,
+        historyDropout: net.hasContent ? p.historyDropout : 0,
+        seed: options.seed,
+        targetCounts: options.targetCounts,
+      },
+      state,
     );
   }
 

@@ -18,6 +18,7 @@ import {
   encodeItemContent,
 } from './two-tower.features';
 import { TwoTowerRecommender } from './two-tower.recommender';
+import type { TwoTowerTrainerState } from './two-tower.trainer';
 
 jest.setTimeout(120000);
 
@@ -235,6 +236,51 @@ describe('two-tower with content', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('trainPairs trains a loaded copy further in small steps with one Adam state; the original is untouched', async () => {
+    // A move the model never saw: an item -> the same variant in the next category.
+    const histories = Array.from({ length: 64 }, (_, i) => Int32Array.from([(i * 7) % NUM_ITEMS]));
+    const targets = Int32Array.from(histories, (h) => (h[0] + PER_CATEGORY) % NUM_ITEMS);
+    const rank = (m: TwoTowerRecommender) => {
+      const scores = new Float32Array(NUM_ITEMS * histories.length);
+      m.scoreBatch(histories, scores);
+      return (
+        histories.reduce((sum, _, r) => {
+          const row = scores.subarray(r * NUM_ITEMS, (r + 1) * NUM_ITEMS);
+          return sum + row.filter((v) => v > row[targets[r]]).length;
+        }, 0) / histories.length
+      );
+    };
+    const rankBefore = rank(model);
+    const artifacts = await model.save();
+    // Full softmax (the params') and sampled with logQ (negatives override).
+    for (const overrides of [{}, { negatives: 10 }]) {
+      const copy = await TwoTowerRecommender.load(artifacts, overrides);
+      const state: TwoTowerTrainerState = { epochsDone: 0 };
+      const losses: number[] = [];
+      for (let pass = 0; pass < 8; pass++) {
+        const options = { seed: pass, learningRate: 0.01, batchSize: 16 };
+        losses.push(await copy.trainPairs(histories, targets, options, state));
+      }
+      expect(state.optimizer).toBeDefined();
+      state.optimizer!.dispose();
+      expect(losses[losses.length - 1]).toBeLessThan(0.6 * losses[0]);
+      expect(rank(copy)).toBeLessThan(rankBefore / 4);
+      expect(copy.epochsTrained).toBe(small.epochs);
+      // Still a content model: a new item is embedded from its content.
+      expect(copy.embedItems([contentFor(2, 15)]).every(Number.isFinite)).toBe(true);
+      copy.dispose();
+    }
+    expect(rank(model)).toBe(rankBefore);
+    await expect(
+      model.trainPairs(
+        [Int32Array.from([1])],
+        Int32Array.from([NUM_ITEMS]),
+        { seed: 1 },
+        { epochsDone: 0 },
+      ),
+    ).rejects.toThrow(/not a trained item/);
   });
 });
 

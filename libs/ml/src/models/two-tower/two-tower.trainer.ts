@@ -82,6 +82,171 @@ function dropHistories(
   }
 }
 
+/** What one gradient step needs besides its batch: loss settings, sampler, optimizer, randomness. */
+export interface TwoTowerStepContext {
+  readonly settings: Pick<
+    TwoTowerTrainingSettings,
+    'negatives' | 'logQ' | 'idDropout' | 'historyDropout'
+  >;
+  /** Undefined: full softmax over the catalogue. */
+  readonly sampler?: CandidateSampler;
+  readonly allRows: Int32Array;
+  readonly optimizer: tf.Optimizer;
+  readonly rng: SeededRandom;
+}
+
+/** The step context of a run: the optimizer is the state's (Adam, created on first use). */
+function stepContext(
+  net: TwoTowerNetwork,
+  settings: Pick<
+    TwoTowerTrainingSettings,
+    'negatives' | 'negativeAlpha' | 'logQ' | 'idDropout' | 'historyDropout' | 'learningRate'
+  >,
+  counts: Float64Array,
+  state: TwoTowerTrainerState,
+  rng: SeededRandom,
+): TwoTowerStepContext {
+  const numItems = net.config.numItems;
+  const full = settings.negatives <= 0 || settings.negatives >= numItems;
+  return {
+    settings,
+    sampler: full
+      ? undefined
+      : new CandidateSampler(numItems, counts, settings.negatives, settings.negativeAlpha),
+    allRows: Int32Array.from({ length: numItems }, (_, i) => i + 1),
+    optimizer: (state.optimizer ??= tf.train.adam(settings.learningRate, 0.9, 0.98)),
+    rng,
+  };
+}
+
+/**
+ * One gradient step on a batch of (history, next item) pairs: histories are
+ * dense ids, oldest first (the encoder reads the latest maxLen for the
+ * towers and the whole history for the derived interest). Returns the
+ * batch's mean loss (not checked: the caller decides what a non-finite loss means).
+ */
+async function twoTowerStep(
+  net: TwoTowerNetwork,
+  encoder: HistoryEncoder,
+  itemSlots: Int32Array,
+  histories: readonly Int32Array[],
+  targets: Int32Array,
+  ctx: TwoTowerStepContext,
+): Promise<number> {
+  const { settings, rng } = ctx;
+  const width = net.slotWidths.item;
+  const enc = encoder.encode(histories);
+  if (settings.historyDropout > 0) dropHistories(enc, settings.historyDropout, width, rng);
+  const historyKeep = keepMask(enc.present.length, settings.idDropout, rng, enc.present);
+  const pool = ctx.sampler?.pool(targets, rng);
+  const rows = pool ? pool.rows : ctx.allRows;
+  const targetColumns = pool ? pool.targetColumns : targets;
+  const logBias = pool && settings.logQ ? pool.logInclusion : undefined;
+  let candidateSlots: Int32Array | undefined;
+  if (net.hasContent) {
+    candidateSlots = new Int32Array(rows.length * width);
+    for (let c = 0; c < rows.length; c++) {
+      const o = rows[c] * width;
+      candidateSlots.set(itemSlots.subarray(o, o + width), c * width);
+    }
+  }
+  const candidateKeep = keepMask(rows.length, settings.idDropout, rng);
+  const loss = tf.tidy(
+    (): tf.Scalar =>
+      ctx.optimizer.minimize(
+        () => {
+          const shopper = net.embedShoppers(
+            {
+              ids: tf.tensor1d(enc.ids, 'int32'),
+              slots: enc.slots && tf.tensor2d(enc.slots, [enc.ids.length, width], 'int32'),
+              idKeep: tf.tensor2d(historyKeep, [historyKeep.length, 1]),
+            },
+            tf.tensor2d(enc.present, [enc.rows, enc.length]),
+            enc.interest && tf.tensor2d(enc.interest, [enc.rows, net.slotWidths.interest], 'int32'),
+            true,
+          );
+          const candidates = net.embedItems(
+            {
+              ids: tf.tensor1d(rows, 'int32'),
+              slots: candidateSlots && tf.tensor2d(candidateSlots, [rows.length, width], 'int32'),
+              idKeep: tf.tensor2d(candidateKeep, [rows.length, 1]),
+            },
+            true,
+          );
+          return scoredSoftmaxCrossEntropy(shopper, candidates, targetColumns, logBias);
+        },
+        true,
+        net.trainable,
+      ) as tf.Scalar,
+  );
+  const value = (await loss.data())[0];
+  loss.dispose();
+  return value;
+}
+
+/** Settings of a step-wise pass (trainTwoTowerPairs): the loss and dropout of training, no epochs or validation. */
+export type TwoTowerPairSettings = Pick<
+  TwoTowerTrainingSettings,
+  | 'batchSize'
+  | 'learningRate'
+  | 'negatives'
+  | 'negativeAlpha'
+  | 'logQ'
+  | 'idDropout'
+  | 'historyDropout'
+  | 'seed'
+> & {
+  /**
+   * Per item, how often it is a target in the data the pairs come from: the
+   * sampled softmax's proposal and logQ correction (default: these pairs' targets).
+   */
+  readonly targetCounts?: Float64Array;
+};
+
+/**
+ * One pass over given (history, next item) pairs, in their order, in
+ * batches of `batchSize`, with the same loss and dropout as trainTwoTower
+ * and the optimizer of `state` (created on first use, kept for the next
+ * call: Adam's moments carry over). The learning loop calls it with one
+ * small batch at a time and releases the event loop in between. Returns the
+ * mean loss over the pairs (NaN/Infinity if a step diverged; not thrown).
+ */
+export async function trainTwoTowerPairs(
+  net: TwoTowerNetwork,
+  encoder: HistoryEncoder,
+  itemSlots: Int32Array,
+  histories: readonly Int32Array[],
+  targets: Int32Array,
+  settings: TwoTowerPairSettings,
+  state: TwoTowerTrainerState,
+): Promise<number> {
+  if (histories.length !== targets.length) {
+    throw new Error(`two-tower: ${histories.length} histories for ${targets.length} targets`);
+  }
+  const numItems = net.config.numItems;
+  let counts = settings.targetCounts;
+  if (!counts) {
+    counts = new Float64Array(numItems);
+    for (const t of targets) counts[t]++;
+  }
+  const rng = new SeededRandom(deriveSeed(settings.seed, 'two-tower/pairs'));
+  const ctx = stepContext(net, settings, counts, state, rng);
+  let lossSum = 0;
+  for (let start = 0; start < targets.length; start += settings.batchSize) {
+    const end = Math.min(targets.length, start + settings.batchSize);
+    const value = await twoTowerStep(
+      net,
+      encoder,
+      itemSlots,
+      histories.slice(start, end),
+      targets.subarray(start, end),
+      ctx,
+    );
+    lossSum += value * (end - start);
+  }
+  return targets.length > 0 ? lossSum / targets.length : 0;
+}
+
 /**
  * Trains both towers on next-item prediction at every position of every
  * sequence: softmax over the full catalogue, or over the batch's targets plus
@@ -98,22 +263,11 @@ export async function trainTwoTower(
 ): Promise<TrainingReport> {
   const log = settings.log ?? ((line: string) => console.error(line));
   const numItems = net.config.numItems;
-  const width = net.slotWidths.item;
   const examples = buildExamples(sequences);
   if (examples.targetAt.length === 0) throw new Error('two-tower: no sequence has two items');
-  const full = settings.negatives <= 0 || settings.negatives >= numItems;
-  const sampler = full
-    ? undefined
-    : new CandidateSampler(
-        numItems,
-        targetCounts(sequences, numItems),
-        settings.negatives,
-        settings.negativeAlpha,
-      );
-  const allRows = Int32Array.from({ length: numItems }, (_, i) => i + 1);
-  const optimizer = (state.optimizer ??= tf.train.adam(settings.learningRate, 0.9, 0.98));
-  const variables = net.trainable;
   const rng = new SeededRandom(deriveSeed(settings.seed, `two-tower/train/${state.epochsDone}`));
+  const step = stepContext(net, settings, targetCounts(sequences, numItems), state, rng);
+  const variables = net.trainable;
   const window = Math.max(settings.interestWindow, encoder.maxLen);
   const records: EpochRecord[] = [];
   let best = -Infinity;
@@ -153,54 +307,7 @@ export async function trainTwoTower(
         histories.push(items.subarray(Math.max(examples.sequenceStart[batch[r]], t - window), t));
         targets[r] = items[t];
       }
-      const enc = encoder.encode(histories);
-      if (settings.historyDropout > 0) dropHistories(enc, settings.historyDropout, width, rng);
-      const historyKeep = keepMask(enc.present.length, settings.idDropout, rng, enc.present);
-      const pool = sampler?.pool(targets, rng);
-      const rows = pool ? pool.rows : allRows;
-      const targetColumns = pool ? pool.targetColumns : targets;
-      const logBias = pool && settings.logQ ? pool.logInclusion : undefined;
-      let candidateSlots: Int32Array | undefined;
-      if (net.hasContent) {
-        candidateSlots = new Int32Array(rows.length * width);
-        for (let c = 0; c < rows.length; c++) {
-          const o = rows[c] * width;
-          candidateSlots.set(itemSlots.subarray(o, o + width), c * width);
-        }
-      }
-      const candidateKeep = keepMask(rows.length, settings.idDropout, rng);
-      const loss = tf.tidy(
-        (): tf.Scalar =>
-          optimizer.minimize(
-            () => {
-              const shopper = net.embedShoppers(
-                {
-                  ids: tf.tensor1d(enc.ids, 'int32'),
-                  slots: enc.slots && tf.tensor2d(enc.slots, [enc.ids.length, width], 'int32'),
-                  idKeep: tf.tensor2d(historyKeep, [historyKeep.length, 1]),
-                },
-                tf.tensor2d(enc.present, [enc.rows, enc.length]),
-                enc.interest &&
-                  tf.tensor2d(enc.interest, [enc.rows, net.slotWidths.interest], 'int32'),
-                true,
-              );
-              const candidates = net.embedItems(
-                {
-                  ids: tf.tensor1d(rows, 'int32'),
-                  slots:
-                    candidateSlots && tf.tensor2d(candidateSlots, [rows.length, width], 'int32'),
-                  idKeep: tf.tensor2d(candidateKeep, [rows.length, 1]),
-                },
-                true,
-              );
-              return scoredSoftmaxCrossEntropy(shopper, candidates, targetColumns, logBias);
-            },
-            true,
-            variables,
-          ) as tf.Scalar,
-      );
-      const value = (await loss.data())[0];
-      loss.dispose();
+      const value = await twoTowerStep(net, encoder, itemSlots, histories, targets, step);
       if (!Number.isFinite(value)) {
         throw new Error(`two-tower training diverged: loss ${value} at epoch ${epoch} batch ${bi}`);
       }
