@@ -12,6 +12,7 @@ import { EVENT_STORE, type EventStore } from '@pulse/platform/event-store/event-
 import { EventCommitted } from '@pulse/platform/nest/event-bus-relay';
 import { PulseMetrics } from '@pulse/platform/observability/metrics';
 import { RefreshRecommendations } from '@pulse/recommendations/refresh/refresh-recommendations.command';
+import { RefreshCoalescer } from './refresh-coalescer';
 import { filter, Subject, type Subscription } from 'rxjs';
 import { MODEL_ARTIFACT_STORE, type ModelArtifactStore } from '../registry/model-artifact-store.port';
 import { ServingModels } from '../serving/serving-models';
@@ -62,6 +63,7 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
   private lastUpdate?: Record<string, unknown>;
   private registrySubscription?: Subscription;
   private stopping = false;
+  private readonly refreshes: RefreshCoalescer;
 
   constructor(
     @Inject(LEARNING_OPTIONS) readonly options: LearningOptions,
@@ -79,6 +81,12 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
     this.buffer = new LearningBufferState(options);
     this.writer = new ModelStreamWriter(store, registry);
     this.metrics = new LearningMetrics(metrics.registry, () => this.buffer.lag(Date.now()), options.model);
+    this.refreshes = new RefreshCoalescer((shoppers, causedByPosition) =>
+      this.commands
+        .execute(new RefreshRecommendations(shoppers, 'model_update', causedByPosition))
+        .then(() => void this.metrics.refreshed.inc({ trigger: 'model_update' }, shoppers.length))
+        .catch((error: unknown) => this.logger.error(`refresh after ${this.slot.label()} failed: ${(error as Error).message}`)),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -96,6 +104,8 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
   /** The store closes on shutdown: let the update in flight finish and start no new one. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    // Not awaited: the refresh in flight stops on its own handler's shutdown hook, which may run after this one.
+    void this.refreshes.stop();
     await this.trainer.whenIdle();
   }
 
@@ -139,12 +149,7 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
       if (swapped && outcome.swappedAt !== undefined) {
         for (const i of command.batch) this.metrics.eventToWeightsSeconds.observe({ model }, (outcome.swappedAt - i.recordedAtMs) / 1000);
         const shoppers = this.buffer.activeShoppers(Date.now(), this.options.activeMs, this.options.maxRefresh);
-        if (shoppers.length > 0) {
-          void this.commands
-            .execute(new RefreshRecommendations(shoppers, 'model_update', outcome.event.toPosition))
-            .then(() => this.metrics.refreshed.inc({ trigger: 'model_update' }, shoppers.length))
-            .catch((error: unknown) => this.logger.error(`refresh after ${this.slot.label()} failed: ${(error as Error).message}`));
-        }
+        this.refreshes.request(shoppers, outcome.event.toPosition);
       }
       const served = outcome.served && ('label' in outcome.served ? `, serving ${outcome.served.label}` : `, not served: ${outcome.served.refused}`);
       this.logger.log(
