@@ -18,7 +18,7 @@ import {
   runEvaluation,
   SequenceDataset,
 } from '@pulse/ml';
-import { DEEP_MODEL_SPECS } from '@pulse/ml/models';
+import { DEEP_MODEL_SPECS, HYBRID_MODEL_SPECS } from '@pulse/ml/models';
 
 interface EvaluateOptions {
   dataset: string;
@@ -48,7 +48,7 @@ const MODEL_GROUPS: Record<string, () => string[]> = {
 
 function findSpec(name: string): ModelSpec | undefined {
   const n = name.toLowerCase();
-  return findBaselineSpec(n) ?? DEEP_MODEL_SPECS.find((s) => s.name === n);
+  return findBaselineSpec(n) ?? [...DEEP_MODEL_SPECS, ...HYBRID_MODEL_SPECS].find((s) => s.name === n);
 }
 
 function nonNegativeInt(option: string) {
@@ -117,7 +117,7 @@ function parseOverrides(sets: readonly string[]): Map<string, Record<string, Par
     averageSequenceLength: 1,
   };
   for (const s of sets) {
-    const m = /^([a-z0-9-]+)\.([A-Za-z0-9]+)=(.+)$/.exec(s.trim());
+    const m = /^([a-z0-9-]+)\.([A-Za-z0-9_]+)=(.+)$/.exec(s.trim());
     if (!m) throw new Error(`--set "${s}": expected model.param=value, e.g. stan.k=200`);
     const [, modelName, param, value] = m;
     const spec = findSpec(modelName);

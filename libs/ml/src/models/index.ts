@@ -18,6 +18,8 @@ export * from './mult-vae.params';
 export * from './mult-vae.recommender';
 export * from './mult-vae.spec-def';
 export * from './two-tower';
+export * from './blend.recommender';
+export * from './blend.model-spec';
 
 /** The deep models, in report order (the evaluate command adds these to the baselines). */
 export const DEEP_MODEL_SPECS: readonly ModelSpec[] = [

@@ -13,6 +13,8 @@ import { deriveSeed, SeededRandom } from '../util/random';
 export interface Holdout {
   /** What the model trains on while it is being early-stopped. */
   readonly train: Sequences;
+  /** The times of `train`'s sequences, when the data has times (sessions keep their recency). */
+  readonly trainTimes?: Float64Array;
   /** Cases in the harness's format, scored with scoreSplit. */
   readonly split: EvaluationSplit;
 }
@@ -66,6 +68,7 @@ export function carveHoldout(data: TrainingData, maxSequences: number, seed: num
     const trainSequences = train.build();
     return {
       train: trainSequences,
+      ...(data.times && { trainTimes: data.times }), // every user stays, one item shorter
       split: {
         protocol: 'loo-full',
         phase: 'validation',
@@ -92,8 +95,10 @@ export function carveHoldout(data: TrainingData, maxSequences: number, seed: num
   const heldIdx = order.slice(n - held).sort();
   const trainSequences = selectSequences(data.sequences, trainIdx);
   const cases = expandPrefixes(selectSequences(data.sequences, heldIdx));
+  const times = data.times;
   return {
     train: trainSequences,
+    ...(times && { trainTimes: Float64Array.from(trainIdx, (i) => times[i]!) }),
     split: {
       protocol: 'session-prefix',
       phase: 'validation',

@@ -1,0 +1,37 @@
+import { stanSpec } from '../baselines/baseline-specs';
+import type { ModelContext, ModelSpec, Params } from '../evaluation/recommender';
+import { BLEND_DEFAULTS, BlendRecommender } from './blend.recommender';
+import { twoTowerSpec } from './two-tower';
+
+/**
+ * `two-tower-stan`: the two-tower network blended with STAN (blend.recommender.ts).
+ * Part parameters are prefixed, `deep_<param>` and `knn_<param>`
+ * (`--set two-tower-stan.deep_learningRate=0.003 --set two-tower-stan.knn_k=100`);
+ * STAN's are not tuned here (pass the values its own grid chose).
+ */
+function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
+  const split = (p: Params, prefix: string): Params =>
+    Object.fromEntries(Object.entries(p).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
+  const prefixed = (p: Params, prefix: string): Params => Object.fromEntries(Object.entries(p).map(([k, v]) => [`${prefix}${k}`, v]));
+  return {
+    name,
+    description: `${deep.name} blended with ${knn.name}: z-scored scores mixed by a weight chosen on a holdout carved from training`,
+    defaults: (c: ModelContext) => ({
+      holdoutSequences: BLEND_DEFAULTS.holdoutSequences,
+      tuneCases: BLEND_DEFAULTS.tuneCases,
+      ...prefixed(deep.defaults(c), 'deep_'),
+      ...prefixed(knn.defaults(c), 'knn_'),
+    }),
+    create: (p) =>
+      new BlendRecommender(deep.create(split(p, 'deep_')), knn.create(split(p, 'knn_')), {
+        ...BLEND_DEFAULTS,
+        holdoutSequences: Number(p.holdoutSequences ?? BLEND_DEFAULTS.holdoutSequences),
+        tuneCases: Number(p.tuneCases ?? BLEND_DEFAULTS.tuneCases),
+      }),
+  };
+}
+
+export const twoTowerStanSpec = hybridSpec('two-tower-stan', twoTowerSpec, stanSpec);
+
+/** Blends of a deep model and a neighbourhood baseline: asked for by name only (not in `deep` or `all`). */
+export const HYBRID_MODEL_SPECS: readonly ModelSpec[] = [twoTowerStanSpec];

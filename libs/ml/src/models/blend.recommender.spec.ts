@@ -1,0 +1,60 @@
+import { MarkovRecommender } from '../baselines/markov.recommender';
+import { PopularityRecommender } from '../baselines/popularity.recommender';
+import { sequencesFromArrays } from '../datasets/sequence-dataset';
+import type { TrainingData } from '../evaluation/recommender';
+import { BlendRecommender, mix } from './blend.recommender';
+
+describe('mix', () => {
+  it('standardises each row over its finite entries and weighs them (hand-checked)', () => {
+    // a: mean 2, sd sqrt(2/3); b: mean 10, sd sqrt(200/3) (values 0, 10, 20).
+    const a = Float32Array.from([1, 2, 3]);
+    const b = Float32Array.from([20, 10, 0]);
+    mix(a, b, 0.75);
+    const za = [-1, 0, 1].map((v) => v / Math.sqrt(2 / 3));
+    const zb = [10, 0, -10].map((v) => v / Math.sqrt(200 / 3));
+    const expected = za.map((x, i) => 0.75 * x + 0.25 * zb[i]!);
+    expect(Array.from(a).map((v) => Number(v.toFixed(5)))).toEqual(expected.map((v) => Number(v.toFixed(5))));
+  });
+
+  it('keeps an item excluded by either part excluded, and maps a constant row to 0', () => {
+    const a = Float32Array.from([5, 5, Number.NEGATIVE_INFINITY]);
+    const b = Float32Array.from([1, 3, 2]);
+    mix(a, b, 0.5);
+    expect(a[2]).toBe(Number.NEGATIVE_INFINITY);
+    expect(a[0]).toBeLessThan(a[1]!); // only b separates them
+  });
+});
+
+describe('BlendRecommender', () => {
+  // Sessions walk the items in order (i -> i+1), item 0 far more popular than the rest:
+  // Markov predicts the next item exactly, popularity keeps saying item 0.
+  const numItems = 30;
+  const sessions: number[][] = [];
+  for (let s = 0; s < 600; s++) {
+    const start = 1 + (s % 25);
+    sessions.push([0, start, start + 1, start + 2, 0]);
+  }
+  const train: TrainingData = { numItems, kind: 'sessions', sequences: sequencesFromArrays(sessions) };
+
+  it('chooses the weight on a holdout carved from training, favouring the part that predicts, and says so', async () => {
+    const blend = new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), {
+      weights: [0, 0.5, 1],
+      holdoutSequences: 100,
+      tuneCases: 400,
+    });
+    await blend.fit(train, { seed: 1 });
+    expect(blend.chosenWeight).toBeGreaterThanOrEqual(0.5);
+    expect(blend.notes[0]).toMatch(/^weight (0\.5|1) on markov chosen on a holdout of 100 training sequences \(MRR@10 [0-9.]+; markov alone [0-9.]+, popularity alone [0-9.]+\)$/);
+
+    const out = new Float32Array(numItems);
+    blend.scoreAll(Int32Array.from([0, 7, 8]), out);
+    const best = out.indexOf(Math.max(...out));
+    expect(best).toBe(9);
+  });
+
+  it('refuses weights outside [0, 1]', () => {
+    expect(() => new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), { weights: [1.5], holdoutSequences: 1, tuneCases: 1 })).toThrow(
+      'weights: each must be in [0, 1], got 1.5',
+    );
+  });
+});
