@@ -1,5 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { ModelArtifactsData } from '@pulse/ml/runtime/model-artifacts';
 import type { ArtifactFiles } from '../registry/model-artifact-store.port';
+import { tfjsFiles } from '../serving/model-artifact-codec';
 import type { DenseCase } from './holdout-metrics';
 
 /** Weights the learning loop holds: the live `trainable`, or a candidate copy of it. */
@@ -41,6 +43,25 @@ export interface IncrementalLearner<M extends TrainableModel = TrainableModel> {
   save(model: M): Promise<Record<string, Uint8Array>>;
   dispose(model: M): void;
 }
+
+/** A TF.js recommender as both learners hold one: it scores in batches, saves its artifacts, frees its tensors. */
+interface TfjsRecommender extends TrainableModel {
+  scoreBatch(histories: readonly Int32Array[], out: Float32Array): void;
+  save(): Promise<ModelArtifactsData>;
+}
+
+/** The learner methods that are the same for every TF.js recommender. */
+export const tfjsLearnerBasics = {
+  scoreBatch(model: TfjsRecommender, histories: readonly Int32Array[], out: Float32Array): void {
+    model.scoreBatch(histories, out);
+  },
+  async save(model: TfjsRecommender): Promise<Record<string, Uint8Array>> {
+    return tfjsFiles(await model.save());
+  },
+  dispose(model: TfjsRecommender): void {
+    model.dispose();
+  },
+};
 
 /**
  * The step loop both learners share: per epoch, the cases in a seeded

@@ -4,9 +4,9 @@ import { SasrecEncoder } from '@pulse/ml/models/sasrec.model';
 import type { SequenceEncoder } from '@pulse/ml/models/sequence-encoder';
 import { SequenceRecommender } from '@pulse/ml/models/sequence.recommender';
 import { trainSequenceModel, type TrainerState } from '@pulse/ml/training/sequence-trainer';
-import { tfjsArtifacts, tfjsFiles } from '../serving/model-artifact-codec';
+import { tfjsArtifacts } from '../serving/model-artifact-codec';
 import type { DenseCase } from './holdout-metrics';
-import { type IncrementalLearner, stepThrough } from './incremental-learner';
+import { type IncrementalLearner, stepThrough, tfjsLearnerBasics } from './incremental-learner';
 
 /**
  * SASRec and GRU4Rec: each step is one epoch of the shared sequence trainer
@@ -52,17 +52,8 @@ export const sequenceLearner: IncrementalLearner<SequenceRecommender> = {
     }
   },
 
-  scoreBatch(model, histories, out) {
-    model.scoreBatch(histories, out);
-  },
 
-  async save(model) {
-    return tfjsFiles(await model.save());
-  },
-
-  dispose(model) {
-    model.dispose();
-  },
+  ...tfjsLearnerBasics,
 };
 
 /** Each case as one sequence (history then target), cut to the model's window. */

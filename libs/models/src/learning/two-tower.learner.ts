@@ -1,7 +1,7 @@
 import type { TwoTowerTrainerState } from '@pulse/ml/models/two-tower/two-tower.trainer';
 import { TwoTowerRecommender } from '@pulse/ml/models/two-tower/two-tower.recommender';
-import { tfjsArtifacts, tfjsFiles } from '../serving/model-artifact-codec';
-import { type IncrementalLearner, stepThrough } from './incremental-learner';
+import { tfjsArtifacts } from '../serving/model-artifact-codec';
+import { type IncrementalLearner, stepThrough, tfjsLearnerBasics } from './incremental-learner';
 
 /**
  * Two-tower: each step is one gradient step of the model's own loss
@@ -44,15 +44,6 @@ export const twoTowerLearner: IncrementalLearner<TwoTowerRecommender> = {
     }
   },
 
-  scoreBatch(model, histories, out) {
-    model.scoreBatch(histories, out);
-  },
 
-  async save(model) {
-    return tfjsFiles(await model.save());
-  },
-
-  dispose(model) {
-    model.dispose();
-  },
+  ...tfjsLearnerBasics,
 };
