@@ -106,6 +106,14 @@ describe('models', () => {
     expect(aloneItems.length).toBeGreaterThan(0);
     expect(aloneItems.every((item) => item.reasons.some((reason) => reason.code === 'model'))).toBe(true);
     expect(aloneItems.map((item) => item.score)).toEqual(aloneItems.map((item) => item.score).sort((a, b) => b - a));
+    // Search re-ranks a shopper's matches with the same model, and says so.
+    const word = String(res.json().items[0].title).split(/\s+/)[0]!;
+    const searched = await app.inject({ method: 'GET', url: `/v1/search?q=${encodeURIComponent(word)}&shopperId=${shopper}&after=${head}`, headers: auth('read') });
+    expect(searched.statusCode).toBe(200);
+    expect(searched.json()).toMatchObject({ strategy: 'search_personalized', modelVersion: `shop@${better.version}` });
+    expect(searched.json().items.some((item: { modelScore?: number }) => item.modelScore !== undefined)).toBe(true);
+    const plain = await app.inject({ method: 'GET', url: `/v1/search?q=${encodeURIComponent(word)}`, headers: auth('read') });
+    expect(plain.json().modelVersion).toBeUndefined();
     const recorded = await admin('GET', `/v1/admin/streams/recommendation-${res.json().id}`);
     expect(recorded.json().events[0].data.modelVersion).toBe(`shop@${better.version}`);
 

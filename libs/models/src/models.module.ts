@@ -3,6 +3,8 @@ import { PULSE_CONFIG, type PulseConfig } from '@pulse/platform/config/pulse-con
 import { EventRegistry } from '@pulse/platform/events/event-registry';
 import { EVENT_STORE, type EventStore } from '@pulse/platform/event-store/event-store.port';
 import { RECOMMENDATION_PIPELINE_PROVIDER } from '@pulse/recommendations/application/recommendations.service';
+import { SEARCH_MODEL_SCORER } from '@pulse/recommendations/search/search-model.port';
+import { ModelSearchScorer } from './serving/model-search-scorer';
 import { ModelsAdminController } from './http/models-admin.controller';
 import { describeArtifactStore, openModelArtifactStore } from './registry/model-artifact-store.factory';
 import { MODEL_ARTIFACT_STORE, type ModelArtifactStore } from './registry/model-artifact-store.port';
@@ -56,13 +58,18 @@ const logger = new Logger('Models');
         new ModelTrainingService(registry, store, runner, (message) => logger.log(message)),
     },
     {
+      provide: SEARCH_MODEL_SCORER,
+      inject: [ServingModels, PULSE_CONFIG],
+      useFactory: (serving: ServingModels, config: PulseConfig) => new ModelSearchScorer(serving, config.PULSE_RECOMMENDATION_MODEL),
+    },
+    {
       provide: RECOMMENDATION_PIPELINE_PROVIDER,
       inject: [ServingModels, PULSE_CONFIG],
       useFactory: (serving: ServingModels, config: PulseConfig) =>
         new ModelPipelines(serving, config.PULSE_RECOMMENDATION_MODEL, config.PULSE_MODEL_SIGNAL_WEIGHT),
     },
   ],
-  exports: [RECOMMENDATION_PIPELINE_PROVIDER, MODEL_ARTIFACT_STORE, ModelRegistry, ServingModels, ModelTrainingService],
+  exports: [RECOMMENDATION_PIPELINE_PROVIDER, SEARCH_MODEL_SCORER, MODEL_ARTIFACT_STORE, ModelRegistry, ServingModels, ModelTrainingService],
 })
 export class ModelsModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

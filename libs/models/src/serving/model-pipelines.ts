@@ -36,8 +36,13 @@ export class ModelPipelines implements RecommendationPipelineProvider {
   }
 
   private lease(): ModelLease | undefined {
-    if (this.choice === 'none') return undefined;
-    if (this.choice === 'auto') return this.serving.acquireLatest();
-    return this.serving.acquire(this.choice);
+    return leaseDefaultModel(this.serving, this.choice);
   }
+}
+
+/** The model that serves by default (PULSE_RECOMMENDATION_MODEL), leased; undefined when none. */
+export function leaseDefaultModel(serving: ServingModels, choice: DefaultModelChoice): ModelLease | undefined {
+  if (choice === 'none') return undefined;
+  if (choice === 'auto') return serving.acquireLatest();
+  return serving.acquire(choice);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CommandContext } from '@pulse/platform/actors/event-sourced-binding';
 import { fieldsOf } from '@pulse/platform/projections/projection';
 import { READ_MODELS, type ReadModels } from '@pulse/platform/projections/read-models';
@@ -8,6 +8,7 @@ import { RECOMMENDATION_DATA, type RecommendationData } from '../pipeline/recomm
 import { ShopperInterest } from '../pipeline/profile/shopper-interest';
 import type { SearchFilters, SearchHit } from '../search';
 import { personalRerank } from '../search/personal-rerank';
+import { SEARCH_MODEL_SCORER, type SearchModelScorer } from '../search/search-model.port';
 import { SearchIndexFeeder } from './search-index.feeder';
 import { itemDisplayFields } from './item-display';
 import { ServedResponsesRecorder } from './served-responses.recorder';
@@ -28,7 +29,8 @@ const RERANK_DEPTH = 200;
 /**
  * Text retrieval (BM25 over title, brand, category and description, English
  * and Chinese, prefix and typo tolerant) and, with a shopper, a re-rank of
- * the best matches by their interests. Without a shopper: plain relevance.
+ * the best matches by their interests and, when a model serves, its scores
+ * for them after the shopper's history. Without a shopper: plain relevance.
  */
 @Injectable()
 export class SearchService {
@@ -37,6 +39,7 @@ export class SearchService {
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(RECOMMENDATION_DATA) private readonly data: RecommendationData,
     private readonly served: ServedResponsesRecorder,
+    @Optional() @Inject(SEARCH_MODEL_SCORER) private readonly model?: SearchModelScorer,
   ) {}
 
   async search(request: SearchRequest, context: CommandContext) {
@@ -52,15 +55,30 @@ export class SearchService {
     const matches = new Map(result.hits.map((hit) => [hit.itemId, hit.matched]));
     const textScores = new Map(result.hits.map((hit) => [hit.itemId, hit.score]));
 
-    let page: { itemId: string; score: number; personal?: number; matchedInterest?: { categoryKey?: string; brand?: string } }[];
+    let page: {
+      itemId: string;
+      score: number;
+      personal?: number;
+      model?: number;
+      matchedInterest?: { categoryKey?: string; brand?: string };
+    }[];
+    let modelVersion: string | undefined;
     if (personal) {
-      const candidates = result.hits.flatMap((hit) => {
+      const found = result.hits.flatMap((hit) => {
         const item = catalog.get(hit.itemId);
-        return item
-          ? [{ itemId: hit.itemId, textScore: hit.score, categoryKeys: item.categoryKeys, brand: item.brand, price: item.price, currency: item.currency }]
-          : [];
+        return item ? [item] : [];
       });
-      page = personalRerank(candidates, personal, request.personalWeight).slice(
+      const candidates = found.map((item) => ({
+        itemId: item.itemId,
+        textScore: textScores.get(item.itemId)!,
+        categoryKeys: item.categoryKeys,
+        brand: item.brand,
+        price: item.price,
+        currency: item.currency,
+      }));
+      const byModel = request.personalWeight > 0 ? this.model?.score(personal, found) : undefined;
+      modelVersion = byModel?.modelVersion;
+      page = personalRerank(candidates, personal, request.personalWeight, byModel?.scores).slice(
         request.offset,
         request.offset + request.limit,
       );
@@ -77,6 +95,7 @@ export class SearchService {
           responseId,
           ...(request.shopperId !== undefined && { shopperId: request.shopperId }),
           strategy,
+          ...(modelVersion !== undefined && { modelVersion }),
           query: request.query,
           total: result.total,
           items: page.map((hit, i) => ({ itemId: hit.itemId, position: request.offset + i, score: hit.score })),
@@ -89,6 +108,7 @@ export class SearchService {
       id: responseId,
       query: request.query,
       strategy,
+      ...(modelVersion !== undefined && { modelVersion }),
       total: result.total,
       ...(result.partial && { partial: true }),
       items: page.map((hit) => ({
@@ -96,7 +116,8 @@ export class SearchService {
         score: round(hit.score),
         textScore: round(textScores.get(hit.itemId) ?? 0),
         ...(hit.personal !== undefined && { personalScore: round(hit.personal) }),
-        reasons: reasons(matches.get(hit.itemId), hit.matchedInterest),
+        ...(hit.model !== undefined && { modelScore: round(hit.model) }),
+        reasons: reasons(matches.get(hit.itemId), hit.matchedInterest, hit.model !== undefined && hit.model >= MODEL_REASON_AT ? modelVersion : undefined),
         ...itemDisplayFields(catalog.get(hit.itemId)),
       })),
       facets: result.facets,
@@ -112,7 +133,14 @@ export class SearchService {
   }
 }
 
-function reasons(matched: SearchHit['matched'] | undefined, interest?: { categoryKey?: string; brand?: string }) {
+/** A match the model scores in the top quarter of the candidates' range says so in its reasons. */
+const MODEL_REASON_AT = 0.75;
+
+function reasons(
+  matched: SearchHit['matched'] | undefined,
+  interest?: { categoryKey?: string; brand?: string },
+  modelVersion?: string,
+) {
   const out: { code: string; text: string; [fact: string]: unknown }[] = [];
   if (matched) {
     out.push({
@@ -130,6 +158,9 @@ function reasons(matched: SearchHit['matched'] | undefined, interest?: { categor
   }
   if (interest?.brand) {
     out.push({ code: 'brand_affinity', text: `matches your interest in ${interest.brand}`, brand: interest.brand });
+  }
+  if (modelVersion) {
+    out.push({ code: 'model', text: `ranked high for you by ${modelVersion}`, modelVersion });
   }
   return out;
 }
