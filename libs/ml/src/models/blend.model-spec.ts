@@ -1,6 +1,6 @@
 import { stanSpec } from '../baselines/baseline-specs';
 import type { ModelContext, ModelSpec, Params } from '../evaluation/recommender';
-import { BLEND_DEFAULTS, BlendRecommender } from './blend.recommender';
+import { BLEND_DEFAULTS, type BlendParams, BlendRecommender } from './blend.recommender';
 import { twoTowerSpec } from './two-tower';
 
 /**
@@ -19,6 +19,7 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
     defaults: (c: ModelContext) => ({
       holdoutSequences: BLEND_DEFAULTS.holdoutSequences,
       tuneCases: BLEND_DEFAULTS.tuneCases,
+      mixing: BLEND_DEFAULTS.mixing,
       ...prefixed(deep.defaults(c), 'deep_'),
       ...prefixed(knn.defaults(c), 'knn_'),
     }),
@@ -27,6 +28,7 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
         ...BLEND_DEFAULTS,
         holdoutSequences: Number(p.holdoutSequences ?? BLEND_DEFAULTS.holdoutSequences),
         tuneCases: Number(p.tuneCases ?? BLEND_DEFAULTS.tuneCases),
+        mixing: mixingOf(p.mixing),
       }),
   };
 }
@@ -35,3 +37,9 @@ export const twoTowerStanSpec = hybridSpec('two-tower-stan', twoTowerSpec, stanS
 
 /** Blends of a deep model and a neighbourhood baseline: asked for by name only (not in `deep` or `all`). */
 export const HYBRID_MODEL_SPECS: readonly ModelSpec[] = [twoTowerStanSpec];
+
+function mixingOf(value: unknown): BlendParams['mixing'] {
+  if (value === undefined) return BLEND_DEFAULTS.mixing;
+  if (value === 'z' || value === 'probability') return value;
+  throw new Error(`mixing: must be 'z' or 'probability', got ${String(value)}`);
+}

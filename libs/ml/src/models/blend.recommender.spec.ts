@@ -2,7 +2,7 @@ import { MarkovRecommender } from '../baselines/markov.recommender';
 import { PopularityRecommender } from '../baselines/popularity.recommender';
 import { sequencesFromArrays } from '../datasets/sequence-dataset';
 import type { TrainingData } from '../evaluation/recommender';
-import { BlendRecommender, mix } from './blend.recommender';
+import { BlendRecommender, mix, mixProbabilities } from './blend.recommender';
 
 describe('mix', () => {
   it('standardises each row over its finite entries and weighs them (hand-checked)', () => {
@@ -25,6 +25,18 @@ describe('mix', () => {
   });
 });
 
+describe('mixProbabilities', () => {
+  it('mixes the first part softmax with the second part share (hand-checked)', () => {
+    const a = Float32Array.from([0, Math.log(3)]); // softmax 0.25, 0.75
+    const b = Float32Array.from([1, 3]); // shares 0.25, 0.75
+    mixProbabilities(a, Float32Array.from([3, 1]), 0.5); // shares 0.75, 0.25
+    expect(Array.from(a).map((v) => Number(v.toFixed(6)))).toEqual([0.5, 0.5]);
+    const c = Float32Array.from([0, Math.log(3)]);
+    mixProbabilities(c, b, 1);
+    expect(Array.from(c).map((v) => Number(v.toFixed(6)))).toEqual([0.25, 0.75]);
+  });
+});
+
 describe('BlendRecommender', () => {
   // Sessions walk the items in order (i -> i+1), item 0 far more popular than the rest:
   // Markov predicts the next item exactly, popularity keeps saying item 0.
@@ -41,6 +53,7 @@ describe('BlendRecommender', () => {
       weights: [0, 0.5, 1],
       holdoutSequences: 100,
       tuneCases: 400,
+      mixing: 'z',
     });
     await blend.fit(train, { seed: 1 });
     expect(blend.chosenWeight).toBeGreaterThanOrEqual(0.5);
@@ -53,7 +66,7 @@ describe('BlendRecommender', () => {
   });
 
   it('refuses weights outside [0, 1]', () => {
-    expect(() => new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), { weights: [1.5], holdoutSequences: 1, tuneCases: 1 })).toThrow(
+    expect(() => new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), { weights: [1.5], holdoutSequences: 1, tuneCases: 1, mixing: 'z' })).toThrow(
       'weights: each must be in [0, 1], got 1.5',
     );
   });

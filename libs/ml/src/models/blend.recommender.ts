@@ -9,6 +9,12 @@ export interface BlendParams {
   readonly holdoutSequences: number;
   /** Holdout cases scored per weight (a seeded subset; each weight scores both parts). */
   readonly tuneCases: number;
+  /**
+   * How the parts' scores meet: 'z' standardises each over the catalogue;
+   * 'probability' mixes the first part's softmax with the second's scores
+   * scaled to sum to 1 (for a non-negative neighbourhood score).
+   */
+  readonly mixing: 'z' | 'probability';
 }
 
 export const BLEND_DEFAULTS: BlendParams = {
@@ -16,6 +22,7 @@ export const BLEND_DEFAULTS: BlendParams = {
   weights: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 1],
   holdoutSequences: 3000,
   tuneCases: 3000,
+  mixing: 'z',
 };
 
 /**
@@ -89,7 +96,7 @@ export class BlendRecommender implements Recommender {
     if (this.scratch.length !== out.length) this.scratch = new Float32Array(out.length);
     this.first.scoreAll(history, out);
     this.second.scoreAll(history, this.scratch);
-    mix(out, this.scratch, this.weight);
+    (this.params.mixing === 'probability' ? mixProbabilities : mix)(out, this.scratch, this.weight);
   }
 
   scoreBatch(histories: readonly Int32Array[], out: Float32Array): void {
@@ -105,7 +112,7 @@ export class BlendRecommender implements Recommender {
       const row = out.subarray(b * n, (b + 1) * n);
       this.second.scoreAll(h, this.scratch);
       if (this.weight === 0) row.set(this.scratch);
-      else mix(row, this.scratch, this.weight);
+      else (this.params.mixing === 'probability' ? mixProbabilities : mix)(row, this.scratch, this.weight);
     });
   }
 
@@ -141,4 +148,28 @@ function standardiser(scores: Float32Array): (v: number) => number {
   const mean = n > 0 ? sum / n : 0;
   const sd = n > 0 ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0;
   return sd > 0 ? (v) => (v - mean) / sd : () => 0;
+}
+
+/** into = w·softmax(into) + (1 − w)·other / Σ other (other ≥ 0); −∞ in either stays −∞. */
+export function mixProbabilities(into: Float32Array, other: Float32Array, weight: number): void {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < into.length; i++) if (into[i]! > max) max = into[i]!;
+  let z = 0;
+  let total = 0;
+  for (let i = 0; i < into.length; i++) {
+    if (Number.isFinite(into[i]!)) z += Math.exp(into[i]! - max);
+    const o = other[i]!;
+    if (Number.isFinite(o) && o > 0) total += o;
+  }
+  for (let i = 0; i < into.length; i++) {
+    const x = into[i]!;
+    const o = other[i]!;
+    if (!Number.isFinite(x) || o === Number.NEGATIVE_INFINITY) {
+      into[i] = Number.NEGATIVE_INFINITY;
+      continue;
+    }
+    const p = z > 0 ? Math.exp(x - max) / z : 0;
+    const q = total > 0 && o > 0 ? o / total : 0;
+    into[i] = weight * p + (1 - weight) * q;
+  }
 }
