@@ -1,3 +1,4 @@
+import { overrideParams } from '../training/model-params';
 import * as tf from '@tensorflow/tfjs';
 import type { Sequences } from '../datasets/sequence-dataset';
 import type { FitOptions, Params, Recommender, TrainingData } from '../evaluation/recommender';
@@ -77,15 +78,7 @@ export const CASER_DEFAULTS: CaserParams = {
 
 /** Loosely typed spec params (CLI --set) -> CaserParams; unknown keys and bad values name the field. */
 export function caserParams(params: Params): CaserParams {
-  const out: Record<string, unknown> = { ...CASER_DEFAULTS };
-  const defaults = CASER_DEFAULTS as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(params)) {
-    if (!(key in defaults)) throw new Error(`caser.${key}: unknown parameter`);
-    if (typeof value !== typeof defaults[key])
-      throw new Error(`caser.${key}: must be a ${typeof defaults[key]}, got ${String(value)}`);
-    out[key] = value;
-  }
-  const p = out as unknown as CaserParams;
+  const p = overrideParams('caser', CASER_DEFAULTS, params);
   for (const k of ['hiddenSize', 'windowLength', 'maxLen', 'batchSize', 'epochs'] as const) {
     if (!Number.isInteger(p[k]) || p[k] < 1)
       throw new Error(`caser.${k}: must be a positive integer, got ${p[k]}`);

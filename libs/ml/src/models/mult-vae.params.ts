@@ -1,3 +1,4 @@
+import { overrideParams } from '../training/model-params';
 import type { Params } from '../evaluation/recommender';
 
 /** Everything that defines one Mult-VAE: architecture + training settings. */
@@ -51,16 +52,7 @@ export const MULT_VAE_DEFAULTS: MultVaeParams = {
 
 /** Loosely typed params (CLI --set) -> MultVaeParams; errors name the parameter. */
 export function multVaeParams(params: Params): MultVaeParams {
-  const out: Record<string, unknown> = { ...MULT_VAE_DEFAULTS };
-  const defaults = MULT_VAE_DEFAULTS as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(params)) {
-    if (!(key in defaults)) throw new Error(`mult-vae: unknown parameter ${key}`);
-    if (typeof value !== typeof defaults[key]) {
-      throw new Error(`mult-vae: ${key} must be a ${typeof defaults[key]}, got ${String(value)}`);
-    }
-    out[key] = value;
-  }
-  const p = out as unknown as MultVaeParams;
+  const p = overrideParams('mult-vae', MULT_VAE_DEFAULTS, params);
   for (const k of ['hiddenSize', 'latentSize', 'batchSize', 'epochs'] as const) {
     if (!Number.isInteger(p[k]) || p[k] < 1) {
       throw new Error(`mult-vae: ${k} must be a positive integer, got ${p[k]}`);

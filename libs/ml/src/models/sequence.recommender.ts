@@ -1,3 +1,4 @@
+import { overrideParams } from '../training/model-params';
 import * as tf from '@tensorflow/tfjs';
 import type { Sequences } from '../datasets/sequence-dataset';
 import type { FitOptions, Params, Recommender, TrainingData } from '../evaluation/recommender';
@@ -78,16 +79,7 @@ export const SEQUENCE_MODEL_DEFAULTS: SequenceModelParams = {
 
 /** Turns loosely typed spec params (CLI --set) into SequenceModelParams, rejecting unknown or bad values. */
 export function sequenceParams(params: Params): SequenceModelParams {
-  const out: Record<string, unknown> = { ...SEQUENCE_MODEL_DEFAULTS };
-  for (const [key, value] of Object.entries(params)) {
-    if (!(key in SEQUENCE_MODEL_DEFAULTS))
-      throw new Error(`unknown sequence-model parameter ${key}`);
-    const expected = typeof (SEQUENCE_MODEL_DEFAULTS as unknown as Record<string, unknown>)[key];
-    if (typeof value !== expected)
-      throw new Error(`parameter ${key} must be a ${expected}, got ${String(value)}`);
-    out[key] = value;
-  }
-  const p = out as unknown as SequenceModelParams;
+  const p = overrideParams('sequence-model', SEQUENCE_MODEL_DEFAULTS, params);
   if (!['last', 'all'].includes(p.windows))
     throw new Error(`windows must be last or all, got ${p.windows}`);
   if (!['auto', 'bar', 'log', 'none'].includes(p.progress))

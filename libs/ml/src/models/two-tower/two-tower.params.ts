@@ -1,3 +1,4 @@
+import { overrideParams } from '../../training/model-params';
 import type { Params } from '../../evaluation/recommender';
 
 /** Everything that defines one two-tower model: architecture, features, training. */
@@ -81,18 +82,7 @@ const POSITIVE_INTEGERS = [
 
 /** Loosely typed spec params (CLI --set) -> TwoTowerParams; unknown or bad values throw, naming the parameter. */
 export function twoTowerParams(params: Params): TwoTowerParams {
-  const out: Record<string, unknown> = { ...TWO_TOWER_DEFAULTS };
-  const defaults = TWO_TOWER_DEFAULTS as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(params)) {
-    if (!(key in defaults)) throw new Error(`unknown two-tower parameter ${key}`);
-    if (typeof value !== typeof defaults[key]) {
-      throw new Error(
-        `two-tower parameter ${key} must be a ${typeof defaults[key]}, got ${String(value)}`,
-      );
-    }
-    out[key] = value;
-  }
-  const p = out as unknown as TwoTowerParams;
+  const p = overrideParams('two-tower', TWO_TOWER_DEFAULTS, params);
   for (const k of POSITIVE_INTEGERS) {
     if (!Number.isInteger(p[k]) || p[k] < 1) {
       throw new Error(`two-tower parameter ${k} must be a positive integer, got ${p[k]}`);
