@@ -41,7 +41,15 @@ export interface TwoTowerConfig {
   readonly maxLen: number;
   readonly dropout: number;
   readonly seed: number;
+  /** 'cosine': both towers' outputs L2-normalised, the shopper's times `scale` (absent in older artifacts: 'dot'). */
+  readonly similarity?: Similarity;
+  readonly scale?: number;
+  /** 'attention': pooling weights also depend on each item and the latest one (absent: 'position'). */
+  readonly pooling?: Pooling;
 }
+
+export type Similarity = 'dot' | 'cosine';
+export type Pooling = 'position' | 'attention';
 
 /** Inputs for a batch of items (candidates, or flattened history positions). */
 export interface ItemBatch {
@@ -79,6 +87,18 @@ export class TwoTowerNetwork {
       // Position logits by "items ago" (initialised below to a recency decay).
       history_position_logits: [[config.maxLen], tf.initializers.zeros()],
     };
+    if (config.pooling === 'attention') {
+      // SR-GNN / NARM readout: logit_j += v . sigmoid(W_q x_latest + W_k x_j + b).
+      // v starts at zero, so training starts from plain position pooling.
+      const f = this.itemInputSize;
+      shapes.attention_query_kernel = [
+        [f, f],
+        tf.initializers.glorotUniform({ seed: seeds.next() }),
+      ];
+      shapes.attention_key_kernel = [[f, f], tf.initializers.glorotUniform({ seed: seeds.next() })];
+      shapes.attention_bias = [[f], tf.initializers.zeros()];
+      shapes.attention_vector = [[f, 1], tf.initializers.zeros()];
+    }
     if (this.hasContent) {
       shapes.content_embedding = [
         [vocabularySize + 1, e],
@@ -168,7 +188,8 @@ export class TwoTowerNetwork {
 
   /** Item embeddings [n, d]. */
   embedItems(batch: ItemBatch, training: boolean): tf.Tensor2D {
-    return this.tower('item', this.dropout(this.itemInputs(batch), training) as tf.Tensor2D);
+    const out = this.tower('item', this.dropout(this.itemInputs(batch), training) as tf.Tensor2D);
+    return this.config.similarity === 'cosine' ? unitRows(out) : out;
   }
 
   /**
@@ -186,19 +207,41 @@ export class TwoTowerNetwork {
     if (l > this.config.maxLen)
       throw new Error(`history window ${l} > maxLen ${this.config.maxLen}`);
     const f = this.itemInputSize;
-    const items = tf.reshape(this.itemInputs(history), [b, l, f]);
+    const items = tf.reshape(this.itemInputs(history), [b, l, f]) as tf.Tensor3D;
     // Left-padded: column j is (l - 1 - j) items ago.
-    const logits = tf.reverse(tf.slice(this.variables.history_position_logits, [0], [l]), 0);
-    const masked = tf.add(tf.expandDims(logits, 0), tf.mul(tf.sub(present, 1), 1e9));
+    const last = tf.reshape(tf.slice(items, [0, l - 1, 0], [b, 1, f]), [b, f]) as tf.Tensor2D;
+    let logits: tf.Tensor = tf.expandDims(
+      tf.reverse(tf.slice(this.variables.history_position_logits, [0], [l]), 0),
+      0,
+    );
+    if (this.config.pooling === 'attention')
+      logits = tf.add(logits, this.attentionLogits(items, last));
+    const masked = tf.add(logits, tf.mul(tf.sub(present, 1), 1e9));
     const weights = tf.mul(tf.softmax(masked, 1), present); // all-padding rows pool to zero
     const pooled = tf.sum(tf.mul(items, tf.expandDims(weights, -1)), 1) as tf.Tensor2D;
-    const last = tf.reshape(tf.slice(items, [0, l - 1, 0], [b, 1, f]), [b, f]) as tf.Tensor2D;
     const parts: tf.Tensor2D[] = [pooled, last];
     if (this.hasContent) {
       if (!interest) throw new Error('two-tower: interest slots required by a content model');
       parts.push(...this.pooledFields(interest, interestFieldRanges(this.config.layout)));
     }
-    return this.tower('shopper', this.dropout(tf.concat(parts, 1), training) as tf.Tensor2D);
+    const out = this.tower('shopper', this.dropout(tf.concat(parts, 1), training) as tf.Tensor2D);
+    return this.config.similarity === 'cosine'
+      ? (tf.mul(unitRows(out), this.config.scale ?? 1) as tf.Tensor2D)
+      : out;
+  }
+
+  /** [b, l] attention logits of each history item given the latest one. */
+  private attentionLogits(items: tf.Tensor3D, last: tf.Tensor2D): tf.Tensor2D {
+    const v = this.variables;
+    const [b, l, f] = items.shape;
+    const keys = tf.reshape(tf.matMul(tf.reshape(items, [b * l, f]), v.attention_key_kernel), [
+      b,
+      l,
+      f,
+    ]);
+    const query = tf.expandDims(tf.matMul(last, v.attention_query_kernel), 1); // [b, 1, f]
+    const gate = tf.sigmoid(tf.add(tf.add(keys, query), v.attention_bias));
+    return tf.reshape(tf.matMul(tf.reshape(gate, [b * l, f]), v.attention_vector), [b, l]);
   }
 
   /** Widths the encoders must produce (checked by callers building batches). */
@@ -212,4 +255,13 @@ export class TwoTowerNetwork {
   dispose(): void {
     for (const v of Object.values(this.variables)) v.dispose();
   }
+}
+
+/**
+ * Rows scaled to unit length (NISER, Gupta et al. 2019): scores become cosine
+ * similarities, so a popular item's long vector no longer outranks the
+ * session's own neighbourhood, which is what drags long-tail items down.
+ */
+function unitRows(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(x, tf.rsqrt(tf.add(tf.sum(tf.square(x), 1, true), 1e-12))) as tf.Tensor2D;
 }

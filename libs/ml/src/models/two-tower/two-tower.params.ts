@@ -1,5 +1,6 @@
 import { overrideParams } from '../../training/model-params';
 import type { Params } from '../../evaluation/recommender';
+import type { Pooling, Similarity } from './two-tower.model';
 
 /** Everything that defines one two-tower model: architecture, features, training. */
 export interface TwoTowerParams {
@@ -14,6 +15,12 @@ export interface TwoTowerParams {
   /** Latest items a derived interest state summarises (>= maxLen is used). */
   readonly interestWindow: number;
   readonly dropout: number;
+  /** 'dot' (raw dot product) or 'cosine' (unit vectors, shopper times `scale`). */
+  readonly similarity: Similarity;
+  /** Inverse temperature of cosine scores (NISER uses 16); unused with 'dot'. */
+  readonly scale: number;
+  /** 'position': learned weight per "items ago"; 'attention': plus item-and-latest-item attention. */
+  readonly pooling: Pooling;
   /** Share of item ids hidden per training step, so content alone must place an item (content models only). */
   readonly idDropout: number;
   /** Share of training examples shown only their interest state, not their items (content models only). */
@@ -47,6 +54,9 @@ export const TWO_TOWER_DEFAULTS: TwoTowerParams = {
   maxLen: 50,
   interestWindow: 50,
   dropout: 0.1,
+  similarity: 'dot',
+  scale: 16,
+  pooling: 'position',
   idDropout: 0.3,
   historyDropout: 0.1,
   categorySlots: 5,
@@ -98,6 +108,13 @@ export function twoTowerParams(params: Params): TwoTowerParams {
       throw new Error(`two-tower parameter ${k} must be a non-negative integer, got ${p[k]}`);
     }
   }
+  if (!['dot', 'cosine'].includes(p.similarity)) {
+    throw new Error(`two-tower parameter similarity must be dot or cosine, got ${p.similarity}`);
+  }
+  if (!['position', 'attention'].includes(p.pooling)) {
+    throw new Error(`two-tower parameter pooling must be position or attention, got ${p.pooling}`);
+  }
+  if (!(p.scale > 0)) throw new Error(`two-tower parameter scale must be positive, got ${p.scale}`);
   if (!['auto', 'bar', 'log', 'none'].includes(p.progress)) {
     throw new Error(`two-tower parameter progress must be auto, bar, log or none`);
   }

@@ -110,6 +110,9 @@ export class TwoTowerRecommender implements Recommender {
       maxLen: p.maxLen,
       dropout: p.dropout,
       seed,
+      similarity: p.similarity,
+      scale: p.scale,
+      pooling: p.pooling,
     });
     this.encoder = this.makeEncoder();
     this.dropScoringTable();

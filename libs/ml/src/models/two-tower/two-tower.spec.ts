@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -305,5 +306,50 @@ describe('two-tower with ids only (the public datasets)', () => {
     const base = scoreSplit(popularity, test, { ks: [10] }).metrics;
     expect(mine.ndcg[10]).toBeGreaterThan(2 * base.ndcg[10]);
     model.dispose();
+  });
+
+  it('cosine scores with attention pooling: unit item vectors, shopper vectors of length `scale`; trains and round-trips', async () => {
+    const idsOnly: TrainingData = { numItems: NUM_ITEMS, sequences, kind: 'users' };
+    const model = new TwoTowerRecommender({
+      ...small,
+      similarity: 'cosine',
+      scale: 8,
+      pooling: 'attention',
+    });
+    await model.fit(idsOnly);
+    const norm = (v: Float32Array, from: number, to: number) =>
+      Math.sqrt(v.subarray(from, to).reduce((s, x) => s + x * x, 0));
+    const items = model.embedItems([0, 5, 79]);
+    const d = items.length / 3;
+    for (let r = 0; r < 3; r++) expect(norm(items, r * d, (r + 1) * d)).toBeCloseTo(1, 4);
+    expect(norm(model.embedShopper([3, 4, 5]), 0, d)).toBeCloseTo(8, 3);
+
+    const popularity = new PopularityRecommender();
+    popularity.fit(idsOnly);
+    const test = split(idsOnly, 79);
+    const mine = scoreSplit(model, test, { ks: [10] }).metrics;
+    expect(mine.ndcg[10]).toBeGreaterThan(
+      2 * scoreSplit(popularity, test, { ks: [10] }).metrics.ndcg[10],
+    );
+
+    // The attention vector starts at zero; training moved it, and save/load keeps it.
+    const artifacts = await model.save();
+    const saved = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
+    expect(tf.max(tf.abs(saved.attention_vector)).dataSync()[0]).toBeGreaterThan(1e-4);
+    const loaded = await TwoTowerRecommender.load(artifacts);
+    const histories = [Int32Array.from([1, 2, 3]), Int32Array.from([40, 7])];
+    const a = new Float32Array(NUM_ITEMS * 2);
+    const b = new Float32Array(NUM_ITEMS * 2);
+    model.scoreBatch(histories, a);
+    loaded.scoreBatch(histories, b);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 4);
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it('rejects an unknown similarity or pooling, naming the parameter', () => {
+    expect(() => new TwoTowerRecommender({ similarity: 'l1' })).toThrow(/similarity/);
+    expect(() => new TwoTowerRecommender({ pooling: 'max' })).toThrow(/pooling/);
+    expect(() => new TwoTowerRecommender({ scale: 0 })).toThrow(/scale/);
   });
 });
