@@ -11,8 +11,13 @@ import { twoTowerSpec } from './two-tower';
  */
 function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
   const split = (p: Params, prefix: string): Params =>
-    Object.fromEntries(Object.entries(p).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
-  const prefixed = (p: Params, prefix: string): Params => Object.fromEntries(Object.entries(p).map(([k, v]) => [`${prefix}${k}`, v]));
+    Object.fromEntries(
+      Object.entries(p).flatMap(([k, v]) =>
+        k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [],
+      ),
+    );
+  const prefixed = (p: Params, prefix: string): Params =>
+    Object.fromEntries(Object.entries(p).map(([k, v]) => [`${prefix}${k}`, v]));
   return {
     name,
     description: `${deep.name} blended with ${knn.name}: z-scored scores mixed by a weight chosen on a holdout carved from training`,
@@ -20,6 +25,7 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
       holdoutSequences: BLEND_DEFAULTS.holdoutSequences,
       tuneCases: BLEND_DEFAULTS.tuneCases,
       mixing: BLEND_DEFAULTS.mixing,
+      refitSecond: BLEND_DEFAULTS.refitSecond,
       ...prefixed(deep.defaults(c), 'deep_'),
       ...prefixed(knn.defaults(c), 'knn_'),
     }),
@@ -29,6 +35,7 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
         holdoutSequences: Number(p.holdoutSequences ?? BLEND_DEFAULTS.holdoutSequences),
         tuneCases: Number(p.tuneCases ?? BLEND_DEFAULTS.tuneCases),
         mixing: mixingOf(p.mixing),
+        refitSecond: booleanOf('refitSecond', p.refitSecond, BLEND_DEFAULTS.refitSecond),
       }),
   };
 }
@@ -42,4 +49,11 @@ function mixingOf(value: unknown): BlendParams['mixing'] {
   if (value === undefined) return BLEND_DEFAULTS.mixing;
   if (value === 'z' || value === 'probability') return value;
   throw new Error(`mixing: must be 'z' or 'probability', got ${String(value)}`);
+}
+
+function booleanOf(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new Error(`${name}: must be true or false, got ${String(value)}`);
 }

@@ -13,7 +13,9 @@ describe('mix', () => {
     const za = [-1, 0, 1].map((v) => v / Math.sqrt(2 / 3));
     const zb = [10, 0, -10].map((v) => v / Math.sqrt(200 / 3));
     const expected = za.map((x, i) => 0.75 * x + 0.25 * zb[i]!);
-    expect(Array.from(a).map((v) => Number(v.toFixed(5)))).toEqual(expected.map((v) => Number(v.toFixed(5))));
+    expect(Array.from(a).map((v) => Number(v.toFixed(5)))).toEqual(
+      expected.map((v) => Number(v.toFixed(5))),
+    );
   });
 
   it('keeps an item excluded by either part excluded, and maps a constant row to 0', () => {
@@ -46,7 +48,11 @@ describe('BlendRecommender', () => {
     const start = 1 + (s % 25);
     sessions.push([0, start, start + 1, start + 2, 0]);
   }
-  const train: TrainingData = { numItems, kind: 'sessions', sequences: sequencesFromArrays(sessions) };
+  const train: TrainingData = {
+    numItems,
+    kind: 'sessions',
+    sequences: sequencesFromArrays(sessions),
+  };
 
   it('chooses the weight on a holdout carved from training, favouring the part that predicts, and says so', async () => {
     const blend = new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), {
@@ -54,10 +60,13 @@ describe('BlendRecommender', () => {
       holdoutSequences: 100,
       tuneCases: 400,
       mixing: 'z',
+      refitSecond: true,
     });
     await blend.fit(train, { seed: 1 });
     expect(blend.chosenWeight).toBeGreaterThanOrEqual(0.5);
-    expect(blend.notes[0]).toMatch(/^weight (0\.5|1) on markov chosen on a holdout of 100 training sequences \(MRR@10 [0-9.]+; markov alone [0-9.]+, popularity alone [0-9.]+\)$/);
+    expect(blend.notes[0]).toMatch(
+      /^weight (0\.5|1) on markov chosen on a holdout of 100 training sequences \(MRR@10 [0-9.]+; markov alone [0-9.]+, popularity alone [0-9.]+\); popularity then refitted on all training data$/,
+    );
 
     const out = new Float32Array(numItems);
     blend.scoreAll(Int32Array.from([0, 7, 8]), out);
@@ -65,9 +74,44 @@ describe('BlendRecommender', () => {
     expect(best).toBe(9);
   });
 
+  it('refits the second part on all training data after choosing the weight, so it knows the latest (holdout) sessions', async () => {
+    // Only the latest 50 sessions (the holdout) show 28 -> 29.
+    const latest = Array.from({ length: 50 }, () => [27, 28, 29]);
+    const all = [...sessions, ...latest];
+    const withLatest: TrainingData = {
+      ...train,
+      sequences: sequencesFromArrays(all),
+      times: Float64Array.from(all, (_, i) => i), // the holdout is the latest sessions
+    };
+    const topAfter28 = async (refitSecond: boolean) => {
+      const blend = new BlendRecommender(new PopularityRecommender(), new MarkovRecommender(), {
+        weights: [0],
+        holdoutSequences: 50,
+        tuneCases: 100,
+        mixing: 'z',
+        refitSecond,
+      });
+      await blend.fit(withLatest, { seed: 1 });
+      const out = new Float32Array(numItems);
+      blend.scoreAll(Int32Array.from([28]), out);
+      return { top: out.indexOf(Math.max(...out)), notes: blend.notes.join(' ') };
+    };
+    const refitted = await topAfter28(true);
+    expect(refitted.top).toBe(29);
+    expect(refitted.notes).toMatch(/markov then refitted on all training data/);
+    expect((await topAfter28(false)).top).not.toBe(29);
+  });
+
   it('refuses weights outside [0, 1]', () => {
-    expect(() => new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), { weights: [1.5], holdoutSequences: 1, tuneCases: 1, mixing: 'z' })).toThrow(
-      'weights: each must be in [0, 1], got 1.5',
-    );
+    expect(
+      () =>
+        new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), {
+          weights: [1.5],
+          holdoutSequences: 1,
+          tuneCases: 1,
+          mixing: 'z',
+          refitSecond: true,
+        }),
+    ).toThrow('weights: each must be in [0, 1], got 1.5');
   });
 });

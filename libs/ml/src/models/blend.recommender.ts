@@ -15,6 +15,14 @@ export interface BlendParams {
    * scaled to sum to 1 (for a non-negative neighbourhood score).
    */
   readonly mixing: 'z' | 'probability';
+  /**
+   * Fit the second part again on all the training data once the weight is
+   * chosen. For a neighbourhood method fitting is indexing (milliseconds),
+   * and the holdout is the latest sessions, which a recency-weighted method
+   * needs most (STAN on Diginetica without the latest 3,000 sessions: P@20
+   * 51.34 instead of 51.86).
+   */
+  readonly refitSecond: boolean;
 }
 
 export const BLEND_DEFAULTS: BlendParams = {
@@ -23,6 +31,7 @@ export const BLEND_DEFAULTS: BlendParams = {
   holdoutSequences: 3000,
   tuneCases: 3000,
   mixing: 'z',
+  refitSecond: true,
 };
 
 /**
@@ -72,7 +81,11 @@ export class BlendRecommender implements Recommender {
     await this.second.fit(rest, { seed });
     const sessions = holdout.split.protocol === 'session-prefix';
     const metricOf = (model: Recommender) => {
-      const scored = scoreSplit(model, holdout.split, { ks: [10], seed, maxCases: this.params.tuneCases });
+      const scored = scoreSplit(model, holdout.split, {
+        ks: [10],
+        seed,
+        maxCases: this.params.tuneCases,
+      });
       return sessions ? scored.metrics.mrr[10]! : scored.metrics.ndcg[10]!;
     };
     const tried = this.params.weights.map((weight) => {
@@ -83,11 +96,14 @@ export class BlendRecommender implements Recommender {
     this.weight = best.weight;
     const name = sessions ? 'MRR@10' : 'NDCG@10';
     const at = (w: number) => tried.find((t) => t.weight === w)?.metric;
-    const alone = (w: number, who: string) => (at(w) === undefined ? [] : [`${who} alone ${at(w)!.toFixed(4)}`]);
+    const alone = (w: number, who: string) =>
+      at(w) === undefined ? [] : [`${who} alone ${at(w)!.toFixed(4)}`];
     this.reported.push(
       `weight ${best.weight} on ${this.first.name} chosen on a holdout of ${this.params.holdoutSequences} training sequences ` +
-        `(${name} ${best.metric.toFixed(4)}; ${[...alone(1, this.first.name), ...alone(0, this.second.name)].join(', ')})`,
+        `(${name} ${best.metric.toFixed(4)}; ${[...alone(1, this.first.name), ...alone(0, this.second.name)].join(', ')})` +
+        (this.params.refitSecond ? `; ${this.second.name} then refitted on all training data` : ''),
     );
+    if (this.params.refitSecond) await this.second.fit(train, { seed });
   }
 
   scoreAll(history: Int32Array, out: Float32Array): void {
@@ -112,7 +128,12 @@ export class BlendRecommender implements Recommender {
       const row = out.subarray(b * n, (b + 1) * n);
       this.second.scoreAll(h, this.scratch);
       if (this.weight === 0) row.set(this.scratch);
-      else (this.params.mixing === 'probability' ? mixProbabilities : mix)(row, this.scratch, this.weight);
+      else
+        (this.params.mixing === 'probability' ? mixProbabilities : mix)(
+          row,
+          this.scratch,
+          this.weight,
+        );
     });
   }
 
@@ -129,7 +150,10 @@ export function mix(into: Float32Array, other: Float32Array, weight: number): vo
   for (let i = 0; i < into.length; i++) {
     const x = into[i]!;
     const y = other[i]!;
-    into[i] = Number.isFinite(x) && Number.isFinite(y) ? weight * a(x) + (1 - weight) * b(y) : Number.NEGATIVE_INFINITY;
+    into[i] =
+      Number.isFinite(x) && Number.isFinite(y)
+        ? weight * a(x) + (1 - weight) * b(y)
+        : Number.NEGATIVE_INFINITY;
   }
 }
 
