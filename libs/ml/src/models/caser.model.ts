@@ -26,6 +26,14 @@ export interface CaserConfig {
    * parameters, and rare items learn from both sides of the product.
    */
   readonly tiedOutput?: boolean;
+  /**
+   * Add a long-term vector to z: the mean embedding of every item up to the
+   * position (within the trainer's window), projected by a learned d x d
+   * matrix. It stands in for Caser's user embedding P_u, which a model that
+   * must score unseen shoppers and anonymous sessions cannot have. Absent in
+   * older models: off.
+   */
+  readonly longTerm?: boolean;
   readonly seed: number;
 }
 
@@ -72,6 +80,7 @@ export class CaserEncoder extends tf.layers.Layer implements SequenceEncoder {
       dropout: args.dropout,
       maxLen: args.maxLen,
       tiedOutput: args.tiedOutput === true,
+      longTerm: args.longTerm === true,
       seed: args.seed,
     };
     for (const k of ['embeddingSize', 'windowLength', 'maxLen'] as const) {
@@ -130,6 +139,7 @@ export class CaserEncoder extends tf.layers.Layer implements SequenceEncoder {
     }
     add('dense_kernel', [nv * d + L * nh, d], glorot());
     add('dense_bias', [d], tf.initializers.zeros());
+    if (this.config.longTerm) add('long_term_kernel', [d, d], glorot());
     if (this.config.tiedOutput) {
       add('output_bias', [numItems + 1, 1], tf.initializers.zeros());
       this.built = true;
@@ -226,7 +236,19 @@ export class CaserEncoder extends tf.layers.Layer implements SequenceEncoder {
     }
     let x = features.length > 1 ? tf.concat(features, 2) : features[0];
     x = dropout(x, rate, training, () => this.dropoutSeeds.next());
-    const z = dense(x, v('dense_kernel'), v('dense_bias'), 'relu'); // [B, T, d]
+    let z = dense(x, v('dense_kernel'), v('dense_bias'), 'relu'); // [B, T, d]
+    if (this.config.longTerm) {
+      // Running mean of the embeddings so far (padding rows are zero and not
+      // counted), as products with an upper-triangular ones matrix: tfjs's
+      // Cumsum gradient has the wrong shape for an inner axis.
+      const upto = tf.linalg.bandPart(tf.ones([length, length]), 0, -1); // [j, t] = 1 if j <= t
+      const byDim = tf.reshape(tf.transpose(emb, [0, 2, 1]), [batch * d, length]);
+      const sums = tf.transpose(tf.reshape(tf.matMul(byDim, upto), [batch, d, length]), [0, 2, 1]);
+      const counts = tf.matMul(tf.reshape(validMask(ids), [batch, length]), upto); // [B, T]
+      const mean = tf.div(sums, tf.expandDims(tf.maximum(counts, 1), -1));
+      const longTerm = tf.matMul(tf.reshape(mean, [batch * length, d]), v('long_term_kernel'));
+      z = tf.add(z, tf.reshape(longTerm, [batch, length, d]));
+    }
     return tf.concat([z, tf.ones([batch, length, 1])], 2);
   }
 

@@ -180,6 +180,44 @@ describe('CaserRecommender', () => {
     expect(await hr1(3)).toBeGreaterThan(0.8);
   });
 
+  it('longTerm reads beyond the window: with L = 1 it recalls the item four steps back, and round-trips', async () => {
+    // "a h h h a": a random item a, three hub items, then a again.
+    const recall = (count: number, seed: number) => {
+      const rng = new SeededRandom(seed);
+      return Array.from({ length: count }, () => {
+        const a = 3 + rng.nextInt(NUM_ITEMS - 3);
+        return [a, rng.nextInt(3), rng.nextInt(3), rng.nextInt(3), a];
+      });
+    };
+    const train = data(recall(600, 4));
+    const cases = recall(80, 43);
+    const fit = async (longTerm: boolean) => {
+      const model = new CaserRecommender({
+        ...small,
+        windowLength: 1,
+        epochs: 20,
+        dropout: 0,
+        longTerm,
+      });
+      await model.fit(train, { seed: 5 });
+      return model;
+    };
+    const plain = await fit(false);
+    const longTerm = await fit(true);
+    const hr1 = (m: CaserRecommender) =>
+      scoreSplit(m, nextItemSplit(train, cases), { ks: [1] }).metrics.hr[1];
+    // Without it the model sees one hub item: a is one of 21 items.
+    expect(hr1(plain)).toBeLessThan(0.3);
+    expect(hr1(longTerm)).toBeGreaterThan(0.6);
+    const loaded = await CaserRecommender.load(await longTerm.save());
+    const a = new Float32Array(NUM_ITEMS);
+    const b = new Float32Array(NUM_ITEMS);
+    longTerm.scoreAll(Int32Array.from([9, 1, 2, 0]), a);
+    loaded.scoreAll(Int32Array.from([9, 1, 2, 0]), b);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    for (const m of [plain, longTerm, loaded]) m.dispose();
+  });
+
   it('is repeatable: same seed, same scores; another seed, other scores', async () => {
     const scores = async (seed: number) => {
       const model = new CaserRecommender({ ...small, epochs: 3, seed });

@@ -12,6 +12,13 @@ export interface Gru4recConfig {
   readonly dropout: number;
   /** Dropout on the GRU outputs before scoring. */
   readonly outputDropout: number;
+  /**
+   * Add each step's input embedding to its GRU output (a residual path).
+   * With the tied output table, e(last) . e(j) is then a direct item-to-item
+   * term, which the sparse, Markov-friendly Beauty data rewards; the GRU
+   * learns what the latest item alone does not say. Absent in older models: off.
+   */
+  readonly inputSkip?: boolean;
   readonly seed: number;
 }
 
@@ -42,6 +49,7 @@ export class Gru4recEncoder extends tf.layers.Layer implements SequenceEncoder {
       maxLen: args.maxLen,
       dropout: args.dropout,
       outputDropout: args.outputDropout,
+      inputSkip: args.inputSkip ?? false,
       seed: args.seed,
     };
     this.seeds = new SeedStream(args.seed, 'gru4rec/init');
@@ -122,7 +130,8 @@ export class Gru4recEncoder extends tf.layers.Layer implements SequenceEncoder {
       h = tf.add(h, tf.mul(masks[t], tf.sub(next, h)));
       outputs.push(h);
     }
-    const stacked = length === 1 ? tf.expandDims(outputs[0], 1) : tf.stack(outputs, 1);
+    let stacked = length === 1 ? tf.expandDims(outputs[0], 1) : tf.stack(outputs, 1);
+    if (this.config.inputSkip) stacked = tf.add(stacked, x);
     return dropout(stacked, outputDropout, training, seed);
   }
 

@@ -220,6 +220,27 @@ describe.each<SequenceModelKind>(['sasrec', 'gru4rec'])('%s', (kind) => {
   });
 });
 
+describe('gru4rec inputSkip', () => {
+  it('learns the pattern with the residual input path, which survives save/load', async () => {
+    const train = trainingData(patternSequences(400, 1));
+    const skip = new SequenceRecommender('gru4rec', { ...small, epochs: 20, inputSkip: true });
+    await skip.fit(train, { seed: 5 });
+    expect(scoreSplit(skip, patternSplit(train), { ks: [1] }).metrics.hr[1]).toBeGreaterThan(0.9);
+    const plain = new SequenceRecommender('gru4rec', { ...small, epochs: 20 });
+    await plain.fit(train, { seed: 5 });
+    const history = Int32Array.from([3, 4, 5]);
+    const [a, b, c] = [0, 1, 2].map(() => new Float32Array(NUM_ITEMS));
+    skip.scoreAll(history, a);
+    plain.scoreAll(history, c);
+    expect(Array.from(a)).not.toEqual(Array.from(c)); // same seed: the path made the difference
+    const loaded = await SequenceRecommender.load(await skip.save());
+    expect(loaded.params.inputSkip).toBe(true);
+    loaded.scoreAll(history, b);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    for (const m of [skip, plain, loaded]) m.dispose();
+  });
+});
+
 describe('through runEvaluation (what `pulse evaluate --model sasrec|gru4rec` runs)', () => {
   it('fits and scores both deep specs on loo-full with their defaults plus fixed parameters', async () => {
     const dataset: SequenceDataset = {

@@ -36,6 +36,8 @@ export interface SequenceModelParams {
   readonly numHeads: number;
   /** GRU4Rec only: dropout on the GRU output. */
   readonly outputDropout: number;
+  /** GRU4Rec only: add each input embedding to the GRU output (see Gru4recConfig.inputSkip). */
+  readonly inputSkip: boolean;
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
@@ -62,6 +64,7 @@ export const SEQUENCE_MODEL_DEFAULTS: SequenceModelParams = {
   numBlocks: 2,
   numHeads: 1,
   outputDropout: 0,
+  inputSkip: false,
   epochs: 200,
   batchSize: 128,
   learningRate: 0.001,
@@ -159,6 +162,7 @@ export class SequenceRecommender implements Recommender {
       maxLen: p.maxLen,
       dropout: p.dropout,
       outputDropout: p.outputDropout,
+      inputSkip: p.inputSkip,
       seed,
     });
   }
