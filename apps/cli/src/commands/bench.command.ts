@@ -1,6 +1,13 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatIngestReport, INGEST_DEFAULTS, runIngestBench } from '../bench/ingest.bench';
 import { registerLearningLoopBench } from '../bench/learning-loop-command';
+import {
+  formatScoringReport,
+  runScoringBench,
+  SCORING_DEFAULTS,
+  scoringModelNames,
+  selectScoringModels,
+} from '../bench/scoring.bench';
 import { registerReadSideBenches } from './bench-read-side.command';
 import { registerServingBenches } from './bench-serving.command';
 
@@ -49,6 +56,87 @@ export function registerBenchCommand(program: Command): void {
   registerReadSideBenches(bench);
   registerServingBenches(bench);
   registerLearningLoopBench(bench);
+  registerScoringBench(bench);
+}
+
+/** `pulse bench scoring`: scoring latency of every recommendation model on a synthetic catalogue. */
+function registerScoringBench(bench: Command): void {
+  const d = SCORING_DEFAULTS;
+  bench
+    .command('scoring')
+    .description(
+      'Scoring latency of every recommendation model at N items (synthetic data in memory, no service): ' +
+        'fit cheaply (deep models: 1 epoch), then scoreAll per history and scoreBatch per batch',
+    )
+    .option('--json', 'also print the result as one JSON object on the last stdout line')
+    .option('--items <n>', 'catalogue size', positiveInteger('--items'), d.items)
+    .option('--users <n>', 'training users (5-30 items each)', positiveInteger('--users'), d.users)
+    .option(
+      '--models <list>',
+      `comma-separated model names, or all, baselines, deep (${scoringModelNames().join(', ')}); ` +
+        'ease is left out of a group above 16000 items unless named',
+      modelList,
+      [...d.models],
+    )
+    .option(
+      '--histories <n>',
+      'held-out histories timed one at a time (scoreAll)',
+      positiveInteger('--histories'),
+      d.histories,
+    )
+    .option('--batch <n>', 'histories per scoreBatch call', positiveInteger('--batch'), d.batch)
+    .option('--seed <n>', 'data and model seed', wholeNumber('--seed'), d.seed)
+    .action(
+      async (o: {
+        json?: boolean;
+        items: number;
+        users: number;
+        models: string[];
+        histories: number;
+        batch: number;
+        seed: number;
+      }) => {
+        const result = await runScoringBench({
+          items: o.items,
+          users: o.users,
+          models: o.models,
+          histories: o.histories,
+          batch: o.batch,
+          seed: o.seed,
+        });
+        process.stdout.write(`${formatScoringReport(result)}\n`);
+        if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        if (result.failed.length > 0) process.exitCode = 1;
+      },
+    );
+}
+
+function modelList(value: string): string[] {
+  const names = value.split(',');
+  try {
+    selectScoringModels(names, 0); // names only: throws on an unknown one
+  } catch (e) {
+    throw new InvalidArgumentError(`--models: ${(e as Error).message}.`);
+  }
+  return names;
+}
+
+function positiveInteger(option: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${option} must be a whole number >= 1.`);
+    return n;
+  };
+}
+
+function wholeNumber(option: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0)
+      throw new InvalidArgumentError(`${option} must be a whole number >= 0.`);
+    return n;
+  };
 }
 
 function positiveNumber(option: string) {
