@@ -45,6 +45,12 @@ export interface Recommender {
    * kernels) implement it; the harness uses it when present.
    */
   scoreBatch?(histories: readonly Int32Array[], out: Float32Array): void;
+  /**
+   * Optional: continues training a fitted model for `epochs` passes over
+   * `train`, with no holdout and no early stopping (e.g. to take in data that
+   * was held out to choose something else, as a blend does).
+   */
+  trainFurther?(train: TrainingData, epochs: number, options?: FitOptions): Promise<void>;
   /** Facts a report must state after fitting (e.g. "restricted to the 12000 most frequent items"). */
   readonly notes?: readonly string[];
   /** Free large buffers (optional; the harness calls it when done with the model). */

@@ -26,6 +26,7 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
       tuneCases: BLEND_DEFAULTS.tuneCases,
       mixing: BLEND_DEFAULTS.mixing,
       refitSecond: BLEND_DEFAULTS.refitSecond,
+      furtherEpochs: BLEND_DEFAULTS.furtherEpochs,
       ...prefixed(deep.defaults(c), 'deep_'),
       ...prefixed(knn.defaults(c), 'knn_'),
     }),
@@ -36,6 +37,7 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
         tuneCases: Number(p.tuneCases ?? BLEND_DEFAULTS.tuneCases),
         mixing: mixingOf(p.mixing),
         refitSecond: booleanOf('refitSecond', p.refitSecond, BLEND_DEFAULTS.refitSecond),
+        furtherEpochs: countOf('furtherEpochs', p.furtherEpochs, BLEND_DEFAULTS.furtherEpochs),
       }),
   };
 }
@@ -56,4 +58,13 @@ function booleanOf(name: string, value: unknown, fallback: boolean): boolean {
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
   throw new Error(`${name}: must be true or false, got ${String(value)}`);
+}
+
+function countOf(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`${name}: must be a whole number >= 0, got ${String(value)}`);
+  }
+  return n;
 }

@@ -61,6 +61,7 @@ describe('BlendRecommender', () => {
       tuneCases: 400,
       mixing: 'z',
       refitSecond: true,
+      furtherEpochs: 0,
     });
     await blend.fit(train, { seed: 1 });
     expect(blend.chosenWeight).toBeGreaterThanOrEqual(0.5);
@@ -90,6 +91,7 @@ describe('BlendRecommender', () => {
         tuneCases: 100,
         mixing: 'z',
         refitSecond,
+        furtherEpochs: 0,
       });
       await blend.fit(withLatest, { seed: 1 });
       const out = new Float32Array(numItems);
@@ -102,6 +104,20 @@ describe('BlendRecommender', () => {
     expect((await topAfter28(false)).top).not.toBe(29);
   });
 
+  it('furtherEpochs needs a first part that can train further, and says which', async () => {
+    const blend = new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), {
+      weights: [1],
+      holdoutSequences: 50,
+      tuneCases: 50,
+      mixing: 'z',
+      refitSecond: false,
+      furtherEpochs: 1,
+    });
+    await expect(blend.fit(train, { seed: 1 })).rejects.toThrow(
+      'furtherEpochs: markov cannot train further',
+    );
+  });
+
   it('refuses weights outside [0, 1]', () => {
     expect(
       () =>
@@ -111,6 +127,7 @@ describe('BlendRecommender', () => {
           tuneCases: 1,
           mixing: 'z',
           refitSecond: true,
+          furtherEpochs: 0,
         }),
     ).toThrow('weights: each must be in [0, 1], got 1.5');
   });

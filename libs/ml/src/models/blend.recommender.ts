@@ -23,6 +23,13 @@ export interface BlendParams {
    * 51.34 instead of 51.86).
    */
   readonly refitSecond: boolean;
+  /**
+   * Epochs the first part trains further on all the training data once the
+   * weight is chosen (0: none; needs `trainFurther`). A deep part was fitted
+   * without the holdout, i.e. without the latest sessions; one more pass
+   * takes them in.
+   */
+  readonly furtherEpochs: number;
 }
 
 export const BLEND_DEFAULTS: BlendParams = {
@@ -32,6 +39,7 @@ export const BLEND_DEFAULTS: BlendParams = {
   tuneCases: 3000,
   mixing: 'z',
   refitSecond: true,
+  furtherEpochs: 0,
 };
 
 /**
@@ -104,6 +112,15 @@ export class BlendRecommender implements Recommender {
         (this.params.refitSecond ? `; ${this.second.name} then refitted on all training data` : ''),
     );
     if (this.params.refitSecond) await this.second.fit(train, { seed });
+    if (this.params.furtherEpochs > 0) {
+      if (!this.first.trainFurther) {
+        throw new Error(`furtherEpochs: ${this.first.name} cannot train further`);
+      }
+      await this.first.trainFurther(train, this.params.furtherEpochs, options);
+      this.reported.push(
+        `${this.first.name} then trained ${this.params.furtherEpochs} more epoch(s) on all training data`,
+      );
+    }
   }
 
   scoreAll(history: Int32Array, out: Float32Array): void {

@@ -85,8 +85,31 @@ export class TwoTowerRecommender implements Recommender {
   }
 
   async fit(train: TrainingData, options: FitOptions = {}): Promise<void> {
+    await this.train(train, options, this.params);
+  }
+
+  /** More epochs on `train` for a fitted model: same optimizer state, no holdout, no early stopping. */
+  async trainFurther(train: TrainingData, epochs: number, options: FitOptions = {}): Promise<void> {
+    this.requireNet();
+    const notes = [...this.noteList];
+    await this.train(train, options, {
+      ...this.params,
+      epochs,
+      validationSequences: 0,
+      patience: 0,
+    });
+    const r = this.lastReport!;
+    const cpu = r.epochs.reduce((s, e) => s + e.cpuSeconds, 0);
+    this.noteList.splice(
+      0,
+      this.noteList.length,
+      ...notes,
+      `then ${r.epochs.length} more epoch(s) on all ${r.sequencesPerEpoch} training sequences (${cpu.toFixed(0)} s CPU)`,
+    );
+  }
+
+  private async train(train: TrainingData, options: FitOptions, p: TwoTowerParams): Promise<void> {
     const runtime = await initTf();
-    const p = this.params;
     const seed = options.seed ?? p.seed;
     if (train.itemFeatures) validateItemFeatureTable(train.itemFeatures, train.numItems);
     if (this.net && this.net.config.numItems !== train.numItems) {

@@ -347,6 +347,30 @@ describe('two-tower with ids only (the public datasets)', () => {
     loaded.dispose();
   });
 
+  it('trainFurther adds epochs on all the data without a holdout and says so', async () => {
+    const idsOnly: TrainingData = { numItems: NUM_ITEMS, sequences, kind: 'users' };
+    const model = new TwoTowerRecommender({
+      ...small,
+      epochs: 2,
+      validationSequences: 50,
+      patience: 1,
+    });
+    await expect(model.trainFurther(idsOnly, 1)).rejects.toThrow(/fit\(\) or load\(\)/);
+    await model.fit(idsOnly);
+    const before = new Float32Array(NUM_ITEMS);
+    model.scoreAll(Int32Array.from([1, 2]), before);
+    const trained = model.epochsTrained;
+    await model.trainFurther(idsOnly, 2);
+    expect(model.epochsTrained).toBe(trained + 2);
+    expect(model.report!.sequencesPerEpoch).toBe(500); // every sequence: nothing carved out
+    expect(model.report!.epochs.every((e) => e.validation === undefined)).toBe(true);
+    expect(model.notes.join(' ')).toMatch(/then 2 more epoch\(s\) on all 500 training sequences/);
+    const after = new Float32Array(NUM_ITEMS);
+    model.scoreAll(Int32Array.from([1, 2]), after);
+    expect(Array.from(after)).not.toEqual(Array.from(before));
+    model.dispose();
+  });
+
   it('rejects an unknown similarity or pooling, naming the parameter', () => {
     expect(() => new TwoTowerRecommender({ similarity: 'l1' })).toThrow(/similarity/);
     expect(() => new TwoTowerRecommender({ pooling: 'max' })).toThrow(/pooling/);
