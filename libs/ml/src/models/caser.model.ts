@@ -34,6 +34,11 @@ export interface CaserConfig {
    * older models: off.
    */
   readonly longTerm?: boolean;
+  /**
+   * Add the latest item's embedding to z, as GRU4Rec's inputSkip: scores gain
+   * a direct e(latest) . W2(j) transition term (FPMC-like). Absent: off.
+   */
+  readonly inputSkip?: boolean;
   readonly seed: number;
 }
 
@@ -81,6 +86,7 @@ export class CaserEncoder extends tf.layers.Layer implements SequenceEncoder {
       maxLen: args.maxLen,
       tiedOutput: args.tiedOutput === true,
       longTerm: args.longTerm === true,
+      inputSkip: args.inputSkip === true,
       seed: args.seed,
     };
     for (const k of ['embeddingSize', 'windowLength', 'maxLen'] as const) {
@@ -249,6 +255,7 @@ export class CaserEncoder extends tf.layers.Layer implements SequenceEncoder {
       const longTerm = tf.matMul(tf.reshape(mean, [batch * length, d]), v('long_term_kernel'));
       z = tf.add(z, tf.reshape(longTerm, [batch, length, d]));
     }
+    if (this.config.inputSkip) z = tf.add(z, emb);
     return tf.concat([z, tf.ones([batch, length, 1])], 2);
   }
 

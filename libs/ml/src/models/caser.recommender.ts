@@ -37,6 +37,8 @@ export interface CaserParams {
   readonly tiedOutput: boolean;
   /** Add the projected mean of the history's embeddings to z (stands in for the user embedding); scoring then reads maxLen items. */
   readonly longTerm: boolean;
+  /** Add the latest item's embedding to z (a direct transition term, as GRU4Rec's inputSkip). */
+  readonly inputSkip: boolean;
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
@@ -63,6 +65,7 @@ export const CASER_DEFAULTS: CaserParams = {
   maxLen: 20,
   tiedOutput: false,
   longTerm: false,
+  inputSkip: false,
   epochs: 200,
   batchSize: 256,
   // 0.004: Beauty holdout NDCG@10 0.0289 after 4 epochs vs 0.0112 at 0.001.
@@ -153,6 +156,7 @@ export class CaserRecommender implements Recommender {
       maxLen: Math.max(p.maxLen, 1),
       tiedOutput: p.tiedOutput,
       longTerm: p.longTerm,
+      inputSkip: p.inputSkip,
       seed,
     });
     this.dropScoringTable();

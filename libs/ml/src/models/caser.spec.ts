@@ -218,6 +218,24 @@ describe('CaserRecommender', () => {
     for (const m of [plain, longTerm, loaded]) m.dispose();
   });
 
+  it('inputSkip adds the latest item to z: learns the chain, changes the scores, round-trips', async () => {
+    const skip = new CaserRecommender({ ...small, epochs: 15, inputSkip: true, tiedOutput: true });
+    await skip.fit(train, { seed: 5 });
+    const split = nextItemSplit(train, chainSequences(60, 99));
+    expect(scoreSplit(skip, split, { ks: [1] }).metrics.hr[1]).toBeGreaterThan(0.9);
+    const plain = new CaserRecommender({ ...small, epochs: 15, tiedOutput: true });
+    await plain.fit(train, { seed: 5 });
+    const history = Int32Array.from([7, 8]);
+    const [a, b, c] = [0, 1, 2].map(() => new Float32Array(NUM_ITEMS));
+    skip.scoreAll(history, a);
+    plain.scoreAll(history, c);
+    expect(Array.from(a)).not.toEqual(Array.from(c));
+    const loaded = await CaserRecommender.load(await skip.save());
+    loaded.scoreAll(history, b);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    for (const m of [skip, plain, loaded]) m.dispose();
+  });
+
   it('is repeatable: same seed, same scores; another seed, other scores', async () => {
     const scores = async (seed: number) => {
       const model = new CaserRecommender({ ...small, epochs: 3, seed });
