@@ -69,8 +69,8 @@ function registerScoringBench(bench: Command): void {
         'fit cheaply (deep models: 1 epoch), then scoreAll per history and scoreBatch per batch',
     )
     .option('--json', 'also print the result as one JSON object on the last stdout line')
-    .option('--items <n>', 'catalogue size', positiveInteger('--items'), d.items)
-    .option('--users <n>', 'training users (5-30 items each)', positiveInteger('--users'), d.users)
+    .option('--items <n>', 'catalogue size', wholeNumber('--items', 1), d.items)
+    .option('--users <n>', 'training users (5-30 items each)', wholeNumber('--users', 1), d.users)
     .option(
       '--models <list>',
       `comma-separated model names, or all, baselines, deep (${scoringModelNames().join(', ')}); ` +
@@ -81,11 +81,11 @@ function registerScoringBench(bench: Command): void {
     .option(
       '--histories <n>',
       'held-out histories timed one at a time (scoreAll)',
-      positiveInteger('--histories'),
+      wholeNumber('--histories', 1),
       d.histories,
     )
-    .option('--batch <n>', 'histories per scoreBatch call', positiveInteger('--batch'), d.batch)
-    .option('--seed <n>', 'data and model seed', wholeNumber('--seed'), d.seed)
+    .option('--batch <n>', 'histories per scoreBatch call', wholeNumber('--batch', 1), d.batch)
+    .option('--seed <n>', 'data and model seed', wholeNumber('--seed', 0), d.seed)
     .action(
       async (o: {
         json?: boolean;
@@ -121,20 +121,12 @@ function modelList(value: string): string[] {
   return names;
 }
 
-function positiveInteger(option: string) {
+/** A whole number >= min (one parser for both the counts and the seed). */
+function wholeNumber(option: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${option} must be a whole number >= 1.`);
-    return n;
-  };
-}
-
-function wholeNumber(option: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0)
-      throw new InvalidArgumentError(`${option} must be a whole number >= 0.`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${option} must be a whole number >= ${min}.`);
     return n;
   };
 }
