@@ -1,6 +1,7 @@
 import { stanSpec } from '../baselines/baseline-specs';
 import type { ModelContext, ModelSpec, Params } from '../evaluation/recommender';
 import { BLEND_DEFAULTS, type BlendParams, BlendRecommender } from './blend.recommender';
+import { SeedEnsembleRecommender } from './seed-ensemble.recommender';
 import { twoTowerSpec } from './two-tower';
 
 /**
@@ -8,6 +9,8 @@ import { twoTowerSpec } from './two-tower';
  * Part parameters are prefixed, `deep_<param>` and `knn_<param>`
  * (`--set two-tower-stan.deep_learningRate=0.003 --set two-tower-stan.knn_k=100`);
  * STAN's are not tuned here (pass the values its own grid chose).
+ * `members=n` trains the deep part n times from different seeds and uses the
+ * mean of their scores (seed-ensemble.recommender.ts; n times the cost).
  */
 function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
   const split = (p: Params, prefix: string): Params =>
@@ -27,18 +30,26 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
       mixing: BLEND_DEFAULTS.mixing,
       refitSecond: BLEND_DEFAULTS.refitSecond,
       furtherEpochs: BLEND_DEFAULTS.furtherEpochs,
+      members: 1,
       ...prefixed(deep.defaults(c), 'deep_'),
       ...prefixed(knn.defaults(c), 'knn_'),
     }),
     create: (p) =>
-      new BlendRecommender(deep.create(split(p, 'deep_')), knn.create(split(p, 'knn_')), {
-        ...BLEND_DEFAULTS,
-        holdoutSequences: Number(p.holdoutSequences ?? BLEND_DEFAULTS.holdoutSequences),
-        tuneCases: Number(p.tuneCases ?? BLEND_DEFAULTS.tuneCases),
-        mixing: mixingOf(p.mixing),
-        refitSecond: booleanOf('refitSecond', p.refitSecond, BLEND_DEFAULTS.refitSecond),
-        furtherEpochs: countOf('furtherEpochs', p.furtherEpochs, BLEND_DEFAULTS.furtherEpochs),
-      }),
+      new BlendRecommender(
+        new SeedEnsembleRecommender(
+          () => deep.create(split(p, 'deep_')),
+          countOf('members', p.members, 1),
+        ),
+        knn.create(split(p, 'knn_')),
+        {
+          ...BLEND_DEFAULTS,
+          holdoutSequences: Number(p.holdoutSequences ?? BLEND_DEFAULTS.holdoutSequences),
+          tuneCases: Number(p.tuneCases ?? BLEND_DEFAULTS.tuneCases),
+          mixing: mixingOf(p.mixing),
+          refitSecond: booleanOf('refitSecond', p.refitSecond, BLEND_DEFAULTS.refitSecond),
+          furtherEpochs: countOf('furtherEpochs', p.furtherEpochs, BLEND_DEFAULTS.furtherEpochs),
+        },
+      ),
   };
 }
 
