@@ -1,10 +1,11 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import {
   formatFreshnessReport,
   FRESHNESS_DEFAULTS,
   runFreshnessBench,
 } from '../bench/freshness.bench';
 import { formatReplayReport, REPLAY_DEFAULTS, runReplayBench } from '../bench/replay.bench';
+import { wholeNumber } from './cli-arguments';
 
 /**
  * The read-side benchmarks under `pulse bench`: projection replay speed and
@@ -21,13 +22,13 @@ export function registerReadSideBenches(bench: Command): void {
     .option(
       '--events <n>',
       'interaction events in the log',
-      positiveInteger('--events'),
+      wholeNumber('--events', 1),
       REPLAY_DEFAULTS.events,
     )
     .option(
       '--seed <n>',
       'seed of the synthetic shop',
-      positiveInteger('--seed'),
+      wholeNumber('--seed', 1),
       REPLAY_DEFAULTS.seed,
     )
     .option(
@@ -60,13 +61,13 @@ export function registerReadSideBenches(bench: Command): void {
     .option(
       '--duration <s>',
       'seconds of the measured window',
-      positiveInteger('--duration'),
+      wholeNumber('--duration', 1),
       FRESHNESS_DEFAULTS.durationS,
     )
     .option(
       '--background-rate <n>',
       'background events per second',
-      positiveInteger('--background-rate'),
+      wholeNumber('--background-rate', 1),
       FRESHNESS_DEFAULTS.backgroundRate,
     )
     .action(async (options: { json?: boolean; duration: number; backgroundRate: number }) => {
@@ -82,13 +83,4 @@ export function registerReadSideBenches(bench: Command): void {
 function print(report: string, json: unknown): void {
   process.stdout.write(`${report}\n`);
   if (json !== undefined) process.stdout.write(`${JSON.stringify(json)}\n`);
-}
-
-function positiveInteger(option: string) {
-  return (value: string): number => {
-    const n = Number(value.replace(/_/g, ''));
-    if (!Number.isSafeInteger(n) || n <= 0)
-      throw new InvalidArgumentError(`${option} must be a positive whole number.`);
-    return n;
-  };
 }

@@ -10,6 +10,7 @@ import {
 } from '../bench/serving-bench';
 import { formatServingReport } from '../bench/serving-report';
 import { parseSizes } from '../bench/serving-stats';
+import { positiveNumber, wholeNumber } from './cli-arguments';
 
 /**
  * The serving benchmarks under `pulse bench`: recommendation and search
@@ -43,13 +44,13 @@ export function registerServingBenches(bench: Command): void {
       .option(
         '--concurrency <n>',
         'keep-alive connections, each sending its next request when answered',
-        positiveInteger('--concurrency'),
+        wholeNumber('--concurrency', 1),
         SERVING_DEFAULTS.concurrency,
       )
       .option(
         '--rounds <n>',
         'rounds that alternate the routes (spreads a changing machine load over all of them)',
-        positiveInteger('--rounds'),
+        wholeNumber('--rounds', 1),
         SERVING_DEFAULTS.rounds,
       )
       .option(
@@ -67,7 +68,7 @@ export function registerServingBenches(bench: Command): void {
       .option(
         '--seed <n>',
         'seed of the synthetic shop and the request mix',
-        positiveInteger('--seed'),
+        wholeNumber('--seed', 1),
         SERVING_DEFAULTS.seed,
       )
       .option(
@@ -118,23 +119,23 @@ export function registerServingBenches(bench: Command): void {
       'Closed-loop A/B in a simulated shop: personalised vs popular recommendations, clicks from the click model; CTR, cart and purchase rates, coverage, Gini',
     )
     .option('--json', 'also print the result as one JSON object on the last stdout line')
-    .option('--items <n>', 'catalog size', positiveInteger('--items'), CTR_DEFAULTS.items)
+    .option('--items <n>', 'catalog size', wholeNumber('--items', 1), CTR_DEFAULTS.items)
     .option(
       '--shoppers <n>',
       'registered shoppers in the shop',
-      positiveInteger('--shoppers'),
+      wholeNumber('--shoppers', 1),
       CTR_DEFAULTS.shoppers,
     )
     .option(
       '--sessions <n>',
       'visits played against Pulse',
-      positiveInteger('--sessions'),
+      wholeNumber('--sessions', 1),
       CTR_DEFAULTS.sessions,
     )
     .option(
       '--concurrency <n>',
       'visits in progress at once',
-      positiveInteger('--concurrency'),
+      wholeNumber('--concurrency', 1),
       CTR_DEFAULTS.concurrency,
     )
     .option(
@@ -146,7 +147,7 @@ export function registerServingBenches(bench: Command): void {
     .option(
       '--seed <n>',
       'seed of the synthetic shop, the arms and the clicks',
-      positiveInteger('--seed'),
+      wholeNumber('--seed', 1),
       CTR_DEFAULTS.seed,
     )
     .action(
@@ -187,22 +188,4 @@ function sizes(value: string): number[] {
   } catch (error) {
     throw new InvalidArgumentError(`--items: ${(error as Error).message}`);
   }
-}
-
-function positiveNumber(option: string) {
-  return (value: string): number => {
-    const n = Number(value.replace(/_/g, ''));
-    if (!Number.isFinite(n) || n <= 0)
-      throw new InvalidArgumentError(`${option} must be a positive number.`);
-    return n;
-  };
-}
-
-function positiveInteger(option: string) {
-  return (value: string): number => {
-    const n = Number(value.replace(/_/g, ''));
-    if (!Number.isSafeInteger(n) || n <= 0)
-      throw new InvalidArgumentError(`${option} must be a positive whole number.`);
-    return n;
-  };
 }

@@ -10,6 +10,7 @@ import {
 } from '../bench/scoring.bench';
 import { registerReadSideBenches } from './bench-read-side.command';
 import { registerServingBenches } from './bench-serving.command';
+import { positiveNumber, wholeNumber } from './cli-arguments';
 
 /**
  * `pulse bench <what>`: benchmarks against the compiled service, each in its
@@ -122,20 +123,3 @@ function modelList(value: string): string[] {
 }
 
 /** A whole number >= min (one parser for both the counts and the seed). */
-function wholeNumber(option: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${option} must be a whole number >= ${min}.`);
-    return n;
-  };
-}
-
-function positiveNumber(option: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new InvalidArgumentError(`${option} must be a positive number.`);
-    return n;
-  };
-}

@@ -11,6 +11,7 @@ import { loadConfig } from '@pulse/platform/config/pulse-config';
 import type { EventStore } from '@pulse/platform/event-store/event-store.port';
 import { KurrentDbEventStore } from '@pulse/platform/event-store/kurrentdb-event-store.adapter';
 import { SqliteEventStore } from '@pulse/platform/event-store/sqlite-event-store.adapter';
+import { fraction, positiveNumber, wholeNumber } from './cli-arguments';
 
 interface ExportOptions {
   until?: bigint;
@@ -171,31 +172,4 @@ function position(value: string): bigint {
   if (!/^\d+$/.test(value.trim()))
     throw new InvalidArgumentError('--until must be a log position (a whole number >= 0).');
   return BigInt(value.trim());
-}
-
-function wholeNumber(option: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${option} must be a whole number >= ${min}.`);
-    return n;
-  };
-}
-
-function positiveNumber(option: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new InvalidArgumentError(`${option} must be a positive number.`);
-    return n;
-  };
-}
-
-function fraction(option: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0 || n >= 1)
-      throw new InvalidArgumentError(`${option} must be a number in [0, 1).`);
-    return n;
-  };
 }

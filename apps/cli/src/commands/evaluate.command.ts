@@ -19,6 +19,7 @@ import {
   SequenceDataset,
 } from '@pulse/ml';
 import { DEEP_MODEL_SPECS, HYBRID_MODEL_SPECS } from '@pulse/ml/models';
+import { wholeNumber } from './cli-arguments';
 
 interface EvaluateOptions {
   dataset: string;
@@ -49,22 +50,6 @@ const MODEL_GROUPS: Record<string, () => string[]> = {
 function findSpec(name: string): ModelSpec | undefined {
   const n = name.toLowerCase();
   return findBaselineSpec(n) ?? [...DEEP_MODEL_SPECS, ...HYBRID_MODEL_SPECS].find((s) => s.name === n);
-}
-
-function nonNegativeInt(option: string) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value.trim()))
-      throw new InvalidArgumentError(`${option} must be a non-negative integer.`);
-    return Number(value);
-  };
-}
-
-function positiveInt(option: string) {
-  return (value: string): number => {
-    const n = nonNegativeInt(option)(value);
-    if (n === 0) throw new InvalidArgumentError(`${option} must be at least 1.`);
-    return n;
-  };
 }
 
 function parseModels(value: string): string[] {
@@ -294,7 +279,7 @@ export function registerEvaluateCommand(program: Command): void {
     .option(
       '--seed <n>',
       'seed for sampled negatives and case subsets',
-      nonNegativeInt('--seed'),
+      wholeNumber('--seed', 0),
       42,
     )
     .option('--k <list>', 'cut-offs', parseCutoffs, [5, 10, 20])
@@ -306,13 +291,13 @@ export function registerEvaluateCommand(program: Command): void {
     .option(
       '--max-validation-cases <n>',
       'validation cases scored per tuning trial (seeded subset)',
-      positiveInt('--max-validation-cases'),
+      wholeNumber('--max-validation-cases', 1),
       20000,
     )
     .option(
       '--max-test-cases <n>',
       'score only a seeded subset of test cases (quick runs; reported)',
-      positiveInt('--max-test-cases'),
+      wholeNumber('--max-test-cases', 1),
     )
     .option(
       '--set <model.param=value>',

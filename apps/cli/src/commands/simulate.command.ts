@@ -10,6 +10,7 @@ import {
   type SyntheticShopOptions,
 } from '@pulse/testing/synthetic/shop/synthetic-shop';
 import { type WriteDirectSummary, writeDirect } from '@pulse/testing/synthetic/write-direct';
+import { nonNegativeNumber, positiveNumber, wholeNumber } from './cli-arguments';
 
 interface SimulateOptions {
   url?: string;
@@ -82,7 +83,7 @@ export function registerSimulateCommand(program: Command): void {
     .option(
       '--drift <per-day>',
       'how often each favourite of a shopper changes, per simulated day',
-      positiveOrZero('--drift'),
+      nonNegativeNumber('--drift'),
       0.05,
     )
     .option(
@@ -281,31 +282,4 @@ function clockMode(value: string): 'real' | 'sim' {
   if (value !== 'real' && value !== 'sim')
     throw new InvalidArgumentError('--clock must be real or sim.');
   return value;
-}
-
-function wholeNumber(option: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${option} must be a whole number >= ${min}.`);
-    return n;
-  };
-}
-
-function positiveNumber(option: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new InvalidArgumentError(`${option} must be a positive number.`);
-    return n;
-  };
-}
-
-function positiveOrZero(option: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0)
-      throw new InvalidArgumentError(`${option} must be a number >= 0.`);
-    return n;
-  };
 }
