@@ -39,6 +39,12 @@ export interface CaserConfig {
    * a direct e(latest) . W2(j) transition term (FPMC-like). Absent: off.
    */
   readonly inputSkip?: boolean;
+  /**
+   * Dropout on the input item embeddings (training only), as SASRec drops
+   * its inputs: the long-term and skip paths bypass the feature dropout, and
+   * through them the embeddings alone can memorise sparse histories. Absent: 0.
+   */
+  readonly embeddingDropout?: number;
   readonly seed: number;
 }
 
@@ -87,6 +93,7 @@ export class CaserEncoder extends tf.layers.Layer implements SequenceEncoder {
       tiedOutput: args.tiedOutput === true,
       longTerm: args.longTerm === true,
       inputSkip: args.inputSkip === true,
+      embeddingDropout: args.embeddingDropout ?? 0,
       seed: args.seed,
     };
     for (const k of ['embeddingSize', 'windowLength', 'maxLen'] as const) {
@@ -97,6 +104,9 @@ export class CaserEncoder extends tf.layers.Layer implements SequenceEncoder {
       if (!Number.isInteger(args[k]) || args[k] < 0)
         throw new Error(`caser ${k} must be a non-negative integer, got ${args[k]}`);
     }
+    const embeddingDropout = args.embeddingDropout ?? 0;
+    if (!(embeddingDropout >= 0 && embeddingDropout < 1))
+      throw new Error(`caser embeddingDropout must be in [0, 1), got ${embeddingDropout}`);
     if (args.numHorizontal + args.numVertical === 0)
       throw new Error('caser needs numHorizontal or numVertical filters (both are 0)');
     this.seeds = new SeedStream(args.seed, 'caser/init');
@@ -198,7 +208,12 @@ export class CaserEncoder extends tf.layers.Layer implements SequenceEncoder {
     const [batch, length] = ids.shape;
     const v = (name: string) => this.w[name].read();
     // Padding rows are zero, as Caser pads short windows with zero embeddings.
-    const emb = tf.mul(tf.gather(v('item_embedding'), ids), validMask(ids)); // [B, T, d]
+    const emb = dropout(
+      tf.mul(tf.gather(v('item_embedding'), ids), validMask(ids)), // [B, T, d]
+      this.config.embeddingDropout ?? 0,
+      training,
+      () => this.dropoutSeeds.next(),
+    );
     // Q = 2(L-1) zeros then the sequence; unfold[j] = Q[j..j+L-1] flattened, so
     // unfold[t + L - 1] is the window ending at position t, and unfold[e + L - 1]'s
     // last h*d columns are the height-h window ending at e (for every e >= t-L+1).

@@ -31,6 +31,8 @@ export interface CaserParams {
   readonly numHorizontal: number;
   readonly numVertical: number;
   readonly dropout: number;
+  /** Dropout on the input item embeddings (training only; SASRec-style). */
+  readonly embeddingDropout: number;
   /** Trainer window (positions per training row); any value >= windowLength trains the same windows. */
   readonly maxLen: number;
   /** Score with the input embeddings (+ bias) instead of a separate output table. */
@@ -62,6 +64,7 @@ export const CASER_DEFAULTS: CaserParams = {
   numHorizontal: 16,
   numVertical: 4,
   dropout: 0.5,
+  embeddingDropout: 0,
   maxLen: 20,
   tiedOutput: false,
   longTerm: false,
@@ -97,6 +100,8 @@ export function caserParams(params: Params): CaserParams {
     throw new Error('caser.numHorizontal: numHorizontal and numVertical are both 0');
   if (!(p.dropout >= 0 && p.dropout < 1))
     throw new Error(`caser.dropout: must be in [0, 1), got ${p.dropout}`);
+  if (!(p.embeddingDropout >= 0 && p.embeddingDropout < 1))
+    throw new Error(`caser.embeddingDropout: must be in [0, 1), got ${p.embeddingDropout}`);
   if (!(p.learningRate > 0))
     throw new Error(`caser.learningRate: must be positive, got ${p.learningRate}`);
   if (!['last', 'all'].includes(p.windows))
@@ -157,6 +162,7 @@ export class CaserRecommender implements Recommender {
       tiedOutput: p.tiedOutput,
       longTerm: p.longTerm,
       inputSkip: p.inputSkip,
+      embeddingDropout: p.embeddingDropout,
       seed,
     });
     this.dropScoringTable();

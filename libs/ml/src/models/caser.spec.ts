@@ -121,6 +121,35 @@ describe('CaserEncoder', () => {
     model.dispose();
   });
 
+  it('embeddingDropout drops input embeddings in training only, and survives a config round trip', () => {
+    const { model, encoder } = buildCaser({
+      numItems: 10,
+      embeddingSize: 8,
+      windowLength: 3,
+      numHorizontal: 2,
+      numVertical: 2,
+      dropout: 0,
+      maxLen: 8,
+      inputSkip: true,
+      embeddingDropout: 0.5,
+      seed: 1,
+    });
+    const run = (training: boolean) =>
+      tf.tidy(() =>
+        (
+          encoder.apply(tf.tensor2d([[1, 2, 3, 4]], undefined, 'int32'), { training }) as tf.Tensor
+        ).arraySync(),
+      );
+    expect(run(false)).toEqual(run(false));
+    expect(run(true)).not.toEqual(run(false));
+    expect(run(true)).not.toEqual(run(true)); // a fresh mask per call
+    expect(encoder.getConfig().embeddingDropout).toBe(0.5);
+    model.dispose();
+    expect(() => caserParams({ embeddingDropout: 1 })).toThrow(
+      'caser.embeddingDropout: must be in [0, 1), got 1',
+    );
+  });
+
   it('rejects bad parameters naming the field', () => {
     expect(() => caserParams({ windowLength: 0 })).toThrow(/caser\.windowLength/);
     expect(() => caserParams({ numHorizontal: 0, numVertical: 0 })).toThrow(/numHorizontal/);
