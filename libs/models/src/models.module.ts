@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PULSE_CONFIG, type PulseConfig } from '@pulse/platform/config/pulse-config';
 import { EventRegistry } from '@pulse/platform/events/event-registry';
@@ -76,10 +77,17 @@ export class ModelsModule implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly serving: ServingModels,
     @Inject(TRAINING_RUNNER) private readonly runner: TrainingRunner,
     @Inject(MODEL_ARTIFACT_STORE) private readonly artifacts: ModelArtifactStore,
+    private readonly training: ModelTrainingService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.serving.start();
+    // A crash or restart mid-training leaves versions 'training'; record them as failed so they block nothing.
+    const id = randomUUID();
+    await this.training
+      .recoverAbandoned({ correlationId: id, causationId: 'startup:abandoned-training', receivedAt: new Date().toISOString() })
+      .then((recovered) => recovered.length > 0 && logger.warn(`recorded abandoned training as failed: ${recovered.join(', ')}`))
+      .catch((error: unknown) => logger.error(`could not check for abandoned training: ${(error as Error).message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -13,6 +13,7 @@ import { ModelRegistry } from '@pulse/models/registry/model-registry';
 import { type ModelListing, modelListing } from '@pulse/models/registry/model-registry.view';
 import { ModelTrainingService } from '@pulse/models/training/model-training.service';
 import { InlineTrainingRunner } from '@pulse/models/training/training-runner';
+import { wholeNumber } from './cli-arguments';
 
 /**
  * `pulse models list|train|promote|rollback`: works on the stores directly
@@ -44,8 +45,8 @@ export function registerModelsCommand(program: Command): void {
     .option('--set <param=value>', 'parameter override, repeatable', collect, [] as string[])
     .option('--until <position>', 'train on the log up to this position')
     .option('--promote', 'promote it if it is not worse than the serving champion')
-    .option('--seed <n>', 'random seed', '42')
-    .action((name: string, options: { kind?: string; set: string[]; until?: string; promote?: boolean; seed: string }) =>
+    .option('--seed <n>', 'random seed', wholeNumber('--seed', 0), 42)
+    .action((name: string, options: { kind?: string; set: string[]; until?: string; promote?: boolean; seed: number }) =>
       withStores(async ({ registry, events, artifacts }) => {
         const service = new ModelTrainingService(registry, events, new InlineTrainingRunner(events, artifacts), (m) => process.stderr.write(`${m}\n`));
         const started = await service.start(
@@ -55,7 +56,7 @@ export function registerModelsCommand(program: Command): void {
             params: parseParams(options.set),
             ...(options.until !== undefined && { untilPosition: parsePosition(options.until) }),
             autoPromote: options.promote ?? false,
-            seed: Number(options.seed),
+            seed: options.seed,
           },
           cliContext(),
         );

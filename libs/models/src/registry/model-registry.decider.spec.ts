@@ -89,6 +89,14 @@ describe('model registry decider', () => {
         .then([started(2, '2026-01-01T07:00:00.000Z')]);
     });
 
+    it('records which process trains a version, so a dead trainer can be told from a live one', () => {
+      const trainer = { host: 'shop-1', pid: 4242, run: 'b7e1' };
+      spec
+        .given([])
+        .when({ ...startTraining, trainer })
+        .then([{ type: 'ModelTrainingStarted', data: { ...started(1, T1).data, trainer } } as ModelEvent]);
+    });
+
     it('records a trained version once; a repeated report changes nothing', () => {
       const record: ModelRegistryCommand = {
         type: 'RecordTrained',

@@ -5,6 +5,7 @@ import type {
   ModelEvent,
   ModelTrainedData,
   ModelTrainingStartedData,
+  TrainerIdentity,
 } from './model.events';
 
 /**
@@ -26,6 +27,8 @@ export interface ModelVersionState {
   readonly params: ModelTrainingStartedData['params'];
   readonly untilPosition: string;
   readonly startedAt: string;
+  /** The process training it (unknown for versions started before it was recorded). */
+  readonly trainer?: TrainerIdentity;
   readonly trained?: Omit<ModelTrainedData, 'model' | 'version'>;
   readonly error?: string;
   readonly failedAt?: string;
@@ -53,6 +56,7 @@ export type ModelRegistryCommand =
       readonly at: string;
       /** A version still 'training' for longer than this is taken as abandoned (a crashed trainer). */
       readonly staleAfterMs: number;
+      readonly trainer?: TrainerIdentity;
     }
   | {
       readonly type: 'RecordTrained';
@@ -92,14 +96,14 @@ function replaceVersion(
 function evolve(state: ModelRegistryState, event: ModelEvent): ModelRegistryState {
   switch (event.type) {
     case 'ModelTrainingStarted': {
-      const { model, version, kind, params, untilPosition, startedAt } = event.data;
+      const { model, version, kind, params, untilPosition, startedAt, trainer } = event.data;
       return {
         ...state,
         name: model,
         lastVersion: Math.max(state.lastVersion, version),
         versions: [
           ...state.versions,
-          { version, status: 'training', kind, params, untilPosition, startedAt },
+          { version, status: 'training', kind, params, untilPosition, startedAt, ...(trainer && { trainer }) },
         ],
       };
     }
@@ -175,6 +179,7 @@ function decide(command: ModelRegistryCommand, state: ModelRegistryState): Model
             params: command.params,
             untilPosition: command.untilPosition,
             startedAt: command.at,
+            ...(command.trainer && { trainer: command.trainer }),
           },
         },
       ];

@@ -19,6 +19,18 @@ const position = z.string().regex(/^-?\d+$/, 'must be a decimal log position');
 /** Validation metric a version is judged by; higher is better. */
 const metric = z.object({ name: z.string().min(1).max(50), value: z.number() });
 
+/**
+ * The process that started a version and will record its outcome: a host,
+ * a process id and a random id per process run (a restarted container often
+ * gets the same pid). Lets a restarted service tell its own abandoned runs
+ * from another process's live one.
+ */
+const trainerIdentity = z.object({
+  host: z.string().min(1).max(255),
+  pid: z.number().int().min(1),
+  run: z.string().min(1).max(100),
+});
+
 /** Where a version's files are: the artifact store kind and its key. */
 const artifactRef = z.object({ store: z.enum(['files', 'gridfs']), key: z.string().min(1).max(200) });
 
@@ -31,6 +43,8 @@ export const modelTrainingStartedSchema = z.object({
   /** Training data is the log up to and including this position. */
   untilPosition: position,
   startedAt: instant,
+  /** Who trains it (absent on events written before it was recorded). */
+  trainer: trainerIdentity.optional(),
 });
 
 export const modelTrainedSchema = z.object({
@@ -86,6 +100,7 @@ export type ModelPromotedData = z.infer<typeof modelPromotedSchema>;
 export type ModelRolledBackData = z.infer<typeof modelRolledBackSchema>;
 export type ModelTrainingFailedData = z.infer<typeof modelTrainingFailedSchema>;
 export type ArtifactRef = z.infer<typeof artifactRef>;
+export type TrainerIdentity = z.infer<typeof trainerIdentity>;
 
 export type ModelEvent =
   | DomainEvent<'ModelTrainingStarted', ModelTrainingStartedData>

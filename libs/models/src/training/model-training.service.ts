@@ -5,6 +5,8 @@ import type { EventStore } from '@pulse/platform/event-store/event-store.port';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { ModelRegistryState } from '../registry/model-registry.decider';
 import { findTrainableSpec, trainableSpecs } from '../serving/model-specs';
+import type { TrainerIdentity } from '../registry/model.events';
+import { abandonedReason, abandonedVersions, processIsAlive, thisTrainer } from './abandoned-training';
 import type { TrainingRunner } from './training-runner';
 import type { TrainingOutcome } from './train-model-version';
 
@@ -47,6 +49,11 @@ const STALE_TRAINING_MS = 6 * 3_600_000;
  * (ModelTrainingStarted), run the job on the runner (a child process by
  * default, so serving and ingestion keep going), then record ModelTrained or
  * ModelTrainingFailed and optionally promote by the registry's rule.
+ *
+ * Each version records this process as its trainer. A version whose trainer
+ * died on this host (a crash or restart mid-training) is recorded as failed
+ * when this model is trained next, and for every model by
+ * `recoverAbandoned` at start-up, instead of blocking it for hours.
  */
 export class ModelTrainingService {
   constructor(
@@ -55,11 +62,34 @@ export class ModelTrainingService {
     private readonly runner: TrainingRunner,
     private readonly log: (message: string) => void = () => undefined,
     private readonly now: () => Date = () => new Date(),
+    private readonly self: TrainerIdentity = thisTrainer(),
+    private readonly isAlive: (pid: number) => boolean = processIsAlive,
   ) {}
+
+  /** Records every model's versions abandoned by a dead trainer on this host as failed; returns them as `name@version`. */
+  async recoverAbandoned(context: CommandContext): Promise<string[]> {
+    const recovered: string[] = [];
+    for (const name of await this.registry.names()) {
+      const versions = await this.failAbandoned(name, await this.registry.state(name), context);
+      recovered.push(...versions.map((v) => `${name}@${v}`));
+    }
+    return recovered;
+  }
+
+  private async failAbandoned(name: string, state: ModelRegistryState, context: CommandContext): Promise<number[]> {
+    const abandoned = abandonedVersions(state, this.self, this.isAlive);
+    for (const v of abandoned) {
+      const error = abandonedReason(v);
+      this.log(`${name}@${v.version}: ${error}; recorded as failed`);
+      await this.registry.execute(name, { type: 'RecordTrainingFailed', version: v.version, error, at: this.now().toISOString() }, context);
+    }
+    return abandoned.map((v) => v.version);
+  }
 
   async start(name: string, request: TrainRequest, context: CommandContext): Promise<StartedTraining> {
     const state = await this.registry.state(name);
     const kind = this.kindFor(name, request.kind, state);
+    await this.failAbandoned(name, state, context);
     const head = await this.events.headPosition();
     const until = request.untilPosition ?? head;
     if (until > head) {
@@ -68,7 +98,7 @@ export class ModelTrainingService {
     const params = request.params ?? {};
     const started = await this.registry.execute(
       name,
-      { type: 'StartTraining', model: name, kind, params, untilPosition: until.toString(), at: this.now().toISOString(), staleAfterMs: STALE_TRAINING_MS },
+      { type: 'StartTraining', model: name, kind, params, untilPosition: until.toString(), at: this.now().toISOString(), staleAfterMs: STALE_TRAINING_MS, trainer: this.self },
       context,
     );
     const event = started.events[0];
