@@ -147,7 +147,7 @@ describe('SeedEnsembleRecommender', () => {
     };
     const model = twoTowerStanSpec.create({ ...tiny, members: 2 });
     await model.fit(data, { seed: 3 });
-    const notes = model.notes.join('\n');
+    const notes = (model.notes ?? []).join('\n');
     expect(notes).toMatch(/two-tower×2: mean of 2 members' scores, trained from seeds 3, 1003/);
     expect(notes).toMatch(/two-tower×2: member 1: /);
     expect(notes).toMatch(/two-tower×2: member 2: /);
