@@ -1,50 +1,58 @@
-import { StreamNotFoundError } from '@pulse/platform/event-store/event-store.errors';
 import type { EventStore } from '@pulse/platform/event-store/event-store.port';
 import type { ModelArtifactStore } from '../registry/model-artifact-store.port';
-import { modelStreamId } from '../registry/model.events';
 import { learnableLiveModel } from './incremental-learners';
 import type { LiveModel } from './live-model.slot';
+import { type StartingWeights, startingWeightsOf } from './starting-weights';
+import { loadStartingWeights, readModelStream } from './starting-weights.loader';
 
-interface StreamEvent {
-  readonly type: string;
-  readonly data: Record<string, unknown>;
+/** What the learning loop starts from: the champion's latest stored increment, or the champion as trained. */
+export async function startingWeightsOfModel(
+  store: EventStore,
+  name: string,
+): Promise<StartingWeights | undefined> {
+  return startingWeightsOf(await readModelStream(store, name));
 }
 
 /**
- * The serving champion's version from a model's registry stream: the last
- * promotion or rollback decides. Folded here rather than with the registry
- * decider because this stream also holds ModelIncrementallyUpdated, which
- * the decider (as written) does not know; unknown types are skipped.
+ * Loads the champion's weights twice over (a ServableModel for serving, a
+ * trainable copy to continue training), from its latest stored increment
+ * when the loop left one, so a restart continues where the last acknowledged
+ * update left off. An increment that cannot be loaded is warned about and the
+ * champion as trained is loaded instead.
  */
-export function championVersionOf(events: readonly StreamEvent[]): number | undefined {
-  let champion: number | undefined;
-  for (const event of events) {
-    if (event.type === 'ModelPromoted') champion = Number(event.data.version);
-    else if (event.type === 'ModelRolledBack') champion = Number(event.data.toVersion);
-  }
-  return champion;
-}
-
-/** Loads the champion's weights twice over: a ServableModel for serving, a trainable copy to continue training. */
 export async function loadChampion(
   store: EventStore,
   artifacts: ModelArtifactStore,
   name: string,
+  warn: (message: string) => void,
 ): Promise<LiveModel | undefined> {
-  let events: StreamEvent[];
-  try {
-    events = await store.readStream(modelStreamId(name));
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return undefined;
-    throw error;
-  }
-  const version = championVersionOf(events);
-  if (version === undefined) return undefined;
-  const files = await artifacts.get({ model: name, version });
-  return liveModelFromFiles(files, version);
+  const start = await startingWeightsOfModel(store, name);
+  return start && loadLiveModel(artifacts, name, start, warn);
+}
+
+/** The weights `start` names, as the learning loop holds them (numbering of its next attempts included). */
+export async function loadLiveModel(
+  artifacts: ModelArtifactStore,
+  name: string,
+  start: StartingWeights,
+  warn: (message: string) => void,
+): Promise<LiveModel> {
+  const { loaded } = await loadStartingWeights(
+    artifacts,
+    name,
+    start,
+    (files, increment) =>
+      liveModelFromFiles(files, start.version, { increment, attempts: start.attempts }),
+    warn,
+  );
+  return loaded;
 }
 
 /** The champion as the learning loop holds it (any kind with an incremental learner: incremental-learners.ts). */
-export function liveModelFromFiles(files: Record<string, Uint8Array>, version: number): Promise<LiveModel> {
-  return learnableLiveModel(files, version);
+export function liveModelFromFiles(
+  files: Record<string, Uint8Array>,
+  version: number,
+  lineage?: { readonly increment: number; readonly attempts: number },
+): Promise<LiveModel> {
+  return learnableLiveModel(files, version, lineage);
 }

@@ -20,10 +20,16 @@ export function learnerFor(metadata: Pick<ArtifactMetadata, 'kind' | 'storage'>)
 /**
  * A version's files as the learning loop holds them, for every kind it
  * updates: a ServableModel for serving and the learner's trainable copy
- * (champion.locator's liveModelFromFiles uses it). The slot only disposes
+ * (champion.locator's liveModelFromFiles uses it). `lineage`: which stored
+ * increment of the version the files are and the attempts recorded on it so
+ * far (default: the version as trained, nothing attempted). The slot only disposes
  * `trainable`; the trainer reads it through the learner of the metadata's kind.
  */
-export async function learnableLiveModel(files: ArtifactFiles, version: number): Promise<LiveModel> {
+export async function learnableLiveModel(
+  files: ArtifactFiles,
+  version: number,
+  lineage: { readonly increment: number; readonly attempts: number } = { increment: 0, attempts: 0 },
+): Promise<LiveModel> {
   const metadata = readMetadata(files);
   const learner = learnerFor(metadata);
   if (!learner) {
@@ -31,7 +37,7 @@ export async function learnableLiveModel(files: ArtifactFiles, version: number):
       `${metadata.model}@${version}: ${metadata.kind} models cannot be updated incrementally (${INCREMENTAL_KINDS.join(', ')} can)`,
     );
   }
-  const servable = await ServableModel.fromFiles(files);
+  const servable = await ServableModel.fromFiles(files, { increment: lineage.increment });
   let trainable: TrainableModel;
   try {
     trainable = await learner.load(files);
@@ -45,8 +51,8 @@ export async function learnableLiveModel(files: ArtifactFiles, version: number):
     files,
     metadata,
     version,
-    increment: 0,
-    attempts: 0,
+    increment: lineage.increment,
+    attempts: Math.max(lineage.attempts, lineage.increment),
     since: Date.now(),
   };
 }

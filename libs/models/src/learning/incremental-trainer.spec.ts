@@ -15,7 +15,7 @@ import { LiveModelSlot } from './live-model.slot';
 const ITEMS = 12;
 const itemIds = Array.from({ length: ITEMS }, (_, i) => `sku-${i}`);
 
-async function championSlot(): Promise<LiveModelSlot> {
+async function championFiles(): Promise<Record<string, Uint8Array>> {
   const sequences: number[][] = Array.from({ length: 60 }, (_, s) => Array.from({ length: 8 }, (_, k) => (s + k) % ITEMS));
   const offsets = Int32Array.from([0, ...sequences.map((_, i) => (i + 1) * 8)]);
   const rec = new SequenceRecommender('sasrec', {
@@ -45,8 +45,12 @@ async function championSlot(): Promise<LiveModelSlot> {
     }),
   };
   rec.dispose();
+  return files;
+}
+
+async function championSlot(): Promise<LiveModelSlot> {
   const slot = new LiveModelSlot('ring', 0);
-  slot.swap(await liveModelFromFiles(files, 1));
+  slot.swap(await liveModelFromFiles(await championFiles(), 1));
   return slot;
 }
 
@@ -99,5 +103,41 @@ describe('IncrementalTrainer', () => {
     expect(slot.current!.increment).toBe(1);
     expect(slot.label()).toBe('ring@1+1');
     expect(outcome.stepMs.length).toBeGreaterThan(0);
+  });
+
+  it('given the weights cannot be stored, when an update would be swapped in, then the update fails and the serving weights stay', async () => {
+    const slot = await championSlot();
+    const before = slot.current!;
+    const full = { put: async () => Promise.reject(new Error('ENOSPC: no space left on device')) };
+    const trainer = new IncrementalTrainer(
+      slot,
+      { holdoutCases: 40, replayRatio: 1, epochs: 1, learningRate: 0.001, tolerance: 1, stepSize: 32 },
+      undefined,
+      full,
+    );
+
+    await expect(trainer.update(ringWalks(20, 6))).rejects.toThrow(/^ENOSPC/);
+
+    expect(slot.current).toBe(before);
+    expect(slot.label()).toBe('ring@1');
+  });
+
+  it('given a promotion reloads the slot during an update, when the update would be swapped in, then it is recorded as superseded and the new champion stays', async () => {
+    const files = await championFiles();
+    // The update still scores with the weights the promotion replaced: they outlive it (the slot's grace period).
+    const slot = new LiveModelSlot('ring', 60_000);
+    slot.swap(await liveModelFromFiles(files, 1));
+    const promoted = await liveModelFromFiles(files, 2);
+    const trainer = new IncrementalTrainer(slot, { holdoutCases: 40, replayRatio: 1, epochs: 1, learningRate: 0.001, tolerance: 1, stepSize: 32 });
+
+    const updating = trainer.update(ringWalks(20, 6));
+    // After the update has read the slot (synchronously, first thing), before it ends (it yields between steps).
+    setImmediate(() => slot.swap(promoted));
+    const outcome = await updating;
+
+    expect(outcome.event).toMatchObject({ version: 1, increment: 1, swapped: false });
+    expect(outcome.event!.reason).toMatch(/^superseded: ring@2 was loaded during the update \(not worse/);
+    expect(slot.current).toBe(promoted);
+    expect(slot.current!.attempts).toBe(0);
   });
 });

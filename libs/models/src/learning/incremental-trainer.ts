@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { ModelArtifactStore } from '../registry/model-artifact-store.port';
 import { metadataFile } from '../serving/model-artifact-codec';
 import { ServableModel } from '../serving/servable-model';
 import { type DenseCase, scoreHoldout } from './holdout-metrics';
@@ -28,6 +29,9 @@ export interface LiveServing {
   replace(name: string, model: ServableModel): { replace: true } | { replace: false; reason: string };
 }
 
+/** Where swapped-in weights are stored, so a restart continues from them (the model artifact store). */
+export type IncrementStore = Pick<ModelArtifactStore, 'put'>;
+
 /** What one update did; `event` is what was (or is to be) recorded. */
 export interface UpdateOutcome {
   readonly event?: ModelIncrementallyUpdatedData;
@@ -48,7 +52,8 @@ export const INCREMENTAL_METRIC = 'ndcg@10';
  * starts from the serving weights (a copy loaded from their files), runs a
  * few epochs of gradient steps on the batch's next-item cases mixed with a
  * replay sample, scores the copy and the serving weights on the rolling
- * holdout, and swaps the copy in only when it is not worse.
+ * holdout, and swaps the copy in only when it is not worse, after storing
+ * its files as an increment of the version (so a restart continues from it).
  *
  * What differs between kinds (loading the copy, a gradient step, scoring,
  * saving) is the learner of the model's kind (incremental-learners.ts:
@@ -70,6 +75,8 @@ export class IncrementalTrainer {
     private readonly slot: LiveModelSlot,
     private readonly options: IncrementalTrainerOptions,
     private readonly serving?: LiveServing,
+    /** Without one (tests), swapped weights live in memory only and the event names no artifact. */
+    private readonly increments?: IncrementStore,
   ) {
     this.cases = new NextItemCaseLog({
       maxHistory: 50,
@@ -166,17 +173,35 @@ export class IncrementalTrainer {
         updatedAt: new Date().toISOString(),
       };
       if (!decision.swap) {
-        this.slot.recordAttempt();
+        if (this.slot.current === live) this.slot.recordAttempt();
         return { event, shoppers, stepMs };
       }
       // The champion's metadata (kind, item table, content) with the candidate's weights (and, for
       // two-tower, the content vocabulary and item rows model.json carries): it serves like the champion.
       const files = { ...(await learner.save(candidate)), ...metadataFile(live.metadata) };
-      const increment = live.increment + 1;
+      // Numbered as the event: the served label, the stored files and the event name the same update.
+      const increment = event.increment;
+      // Stored before anything serves them and before the caller records the event, so an event that
+      // says swapped always has its files; if storing fails the update fails and nothing is swapped.
+      const artifact = await this.increments?.put({ model: this.slot.name, version: live.version, increment }, files);
       const servable = await ServableModel.fromFiles(files, { increment });
       // The request path gets its own instance: the serving holder disposes it after its last lease,
       // the slot disposes its own after a grace period; one owner each.
-      const served = this.serving ? await this.publish(files, increment) : undefined;
+      const published = this.serving
+        ? await ServableModel.fromFiles(files, { increment }).catch((error: unknown) => {
+            servable.dispose();
+            throw error;
+          })
+        : undefined;
+      // Checked with no await before the swap: a promotion or rollback that reloaded the slot during
+      // the update wins. These weights descend from what no longer serves; swapping them in would
+      // put the old champion back in the loop (its stored files stay unnamed by a swapped event).
+      if (this.slot.current !== live) {
+        servable.dispose();
+        published?.dispose();
+        const reason = `superseded: ${this.slot.label() ?? 'another version'} was loaded during the update (${decision.reason})`;
+        return { event: { ...event, swapped: false, reason }, shoppers, stepMs };
+      }
       keepCandidate = true;
       const next: LiveModel = {
         ...live,
@@ -188,14 +213,15 @@ export class IncrementalTrainer {
         since: Date.now(),
       };
       this.slot.swap(next);
-      return { event, shoppers, stepMs, swappedAt: Date.now(), ...(served && { served }) };
+      const served = published && this.publish(published);
+      return { event: artifact ? { ...event, artifact } : event, shoppers, stepMs, swappedAt: Date.now(), ...(served && { served }) };
     } finally {
       if (!keepCandidate) learner.dispose(candidate);
     }
   }
 
-  private async publish(files: Record<string, Uint8Array>, increment: number): Promise<UpdateOutcome['served']> {
-    const model = await ServableModel.fromFiles(files, { increment });
+  /** Hands `model` to serving; on refusal it stays this trainer's, and goes. */
+  private publish(model: ServableModel): UpdateOutcome['served'] {
     const decision = this.serving!.replace(this.slot.name, model);
     if (decision.replace) return { label: model.label };
     model.dispose();

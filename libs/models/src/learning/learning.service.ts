@@ -17,7 +17,8 @@ import { filter, Subject, type Subscription } from 'rxjs';
 import { MODEL_ARTIFACT_STORE, type ModelArtifactStore } from '../registry/model-artifact-store.port';
 import { ServingModels } from '../serving/serving-models';
 import { modelStreamId } from '../registry/model.events';
-import { loadChampion } from './champion.locator';
+import { loadLiveModel, startingWeightsOfModel } from './champion.locator';
+import { IncrementRetention } from './increment-retention';
 import { IncrementalTrainer, type UpdateOutcome } from './incremental-trainer';
 import { LearningBufferState } from './learning-loop';
 import { LearningMetrics } from './learning.metrics';
@@ -44,10 +45,11 @@ export interface LearningStatus {
 
 /**
  * The learning loop of one model, as an application service: the live
- * weights (loaded from the registry's champion, reloaded on promotion or
- * rollback so incremental updates continue from the new champion), the
- * trainer actor, the buffer the saga fills, and what follows an update
- * (the ModelIncrementallyUpdated event, metrics, refreshed lists).
+ * weights (the registry champion's latest stored increment, or the champion
+ * as trained; reloaded on promotion or rollback so incremental updates
+ * continue from the new champion), the trainer actor, the buffer the saga
+ * fills, and what follows an update (the ModelIncrementallyUpdated event,
+ * clean-up of superseded stored increments, metrics, refreshed lists).
  */
 @Injectable()
 export class LearningService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnModuleDestroy {
@@ -57,6 +59,7 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
   readonly buffer: LearningBufferState;
   readonly metrics: LearningMetrics;
   private readonly writer: ModelStreamWriter;
+  private readonly retention: IncrementRetention;
   /** Ticks the saga when an update finishes, so a buffer that filled meanwhile goes at once. */
   readonly idle$ = new Subject<void>();
   private readonly counts = { swapped: 0, kept: 0, skipped: 0, failed: 0 };
@@ -77,7 +80,9 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
   ) {
     this.slot = new LiveModelSlot(options.model);
     // Accepted updates also replace what GET recommendations serve, not only the refreshed lists.
-    this.trainer = new IncrementalTrainer(this.slot, options, serving);
+    // ...and are stored, so a restart continues from the last one recorded.
+    this.trainer = new IncrementalTrainer(this.slot, options, serving, artifacts);
+    this.retention = new IncrementRetention(artifacts, options.model);
     this.buffer = new LearningBufferState(options);
     this.writer = new ModelStreamWriter(store, registry);
     this.metrics = new LearningMetrics(metrics.registry, () => this.buffer.lag(Date.now()), options.model);
@@ -114,12 +119,26 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
     this.idle$.complete();
   }
 
+  /**
+   * Loads the champion's latest stored increment (or the champion as trained) unless the slot
+   * already holds it or a later update of the same version (this process's own, not yet reread).
+   */
   async reloadChampion(): Promise<void> {
     try {
-      const live = await loadChampion(this.store, this.artifacts, this.options.model);
-      if (!live) return;
-      if (this.slot.current?.version === live.version && this.slot.current.increment === 0) return;
+      const start = await startingWeightsOfModel(this.store, this.options.model);
+      if (!start) return;
+      const current = this.slot.current;
+      if (current?.version === start.version && current.increment >= (start.increment?.increment ?? 0)) return;
+      const live = await loadLiveModel(this.artifacts, this.options.model, start, (message) => this.logger.warn(message));
+      const meanwhile = this.slot.current;
+      if (meanwhile !== current && meanwhile?.version === live.version && meanwhile.increment >= live.increment) {
+        // An update was swapped in while this loaded: it is newer than what the log said.
+        live.servable.dispose();
+        live.trainable.dispose();
+        return;
+      }
       this.slot.swap(live);
+      this.retention.startFrom(start.version, start.stored);
       this.logger.log(`learning from ${this.slot.label()} (${live.metadata.items.length} items)`);
     } catch (error) {
       this.logger.error(`cannot load the champion of ${this.options.model}: ${(error as Error).message}`);
@@ -143,6 +162,7 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
       }
       await this.writer.appendIncrementalUpdate(outcome.event, outcome.event.toPosition);
       const { swapped } = outcome.event;
+      if (swapped && outcome.event.artifact) await this.removeSuperseded(outcome.event.version, outcome.event.increment);
       this.counts[swapped ? 'swapped' : 'kept']++;
       this.metrics.updates.inc({ model, outcome: swapped ? 'swapped' : 'kept' });
       this.lastUpdate = { ...outcome.event };
@@ -167,6 +187,16 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
       timer();
       this.buffer.finished();
       this.idle$.next();
+    }
+  }
+
+  /** Cleaning up is not the update: a failure leaves files behind, which is worth a warning only. */
+  private async removeSuperseded(version: number, increment: number): Promise<void> {
+    try {
+      const removed = await this.retention.recorded(version, increment);
+      if (removed.length > 0) this.logger.debug(`${this.options.model}@${version}: removed the stored increments ${removed.join(', ')}`);
+    } catch (error) {
+      this.logger.warn(`${this.options.model}@${version}: could not remove superseded increments: ${(error as Error).message}`);
     }
   }
 

@@ -17,7 +17,11 @@ export interface LiveModel {
   readonly metadata: ArtifactMetadata;
   /** Registry version (the champion these weights descend from). */
   readonly version: number;
-  /** Incremental updates swapped in on top of the champion (0: the champion as trained). */
+  /**
+   * Which update of the champion these weights are: the number of the ModelIncrementallyUpdated
+   * that swapped them in (and of their stored files), 0 for the champion as trained. Numbers grow
+   * with every attempt, so after kept-out attempts the next swapped one skips numbers.
+   */
   readonly increment: number;
   /** Increments attempted on this champion, swapped or not (numbers the events). */
   readonly attempts: number;
@@ -45,7 +49,7 @@ export class LiveModelSlot {
     return this.live;
   }
 
-  /** Versioned label: `<name>@<version>` for the champion, `<name>@<version>+<increment>` after updates. */
+  /** Versioned label: `<name>@<version>` for the champion, `<name>@<version>+<increment>` after an update (the event's number). */
   label(model: LiveModel | undefined = this.live): string | undefined {
     if (!model) return undefined;
     return `${this.name}@${model.version}${model.increment > 0 ? `+${model.increment}` : ''}`;

@@ -1,5 +1,6 @@
 import type { EventDefinition } from '@pulse/platform/events/event-registry';
 import { z } from 'zod';
+import type { ArtifactRef } from '../registry/model.events';
 
 /**
  * One incremental update of a serving model by the learning loop, in the
@@ -9,6 +10,8 @@ import { z } from 'zod';
  */
 const position = z.string().regex(/^-?\d+$/, 'must be a decimal log position');
 const metric = z.object({ name: z.string().min(1).max(50), value: z.number() });
+/** As the registry's ArtifactRef (ModelTrained.artifact); typed against it so the two cannot drift apart. */
+const artifactRef: z.ZodType<ArtifactRef> = z.object({ store: z.enum(['files', 'gridfs']), key: z.string().min(1).max(200) });
 
 export const modelIncrementallyUpdatedSchema = z.object({
   model: z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/),
@@ -35,6 +38,12 @@ export const modelIncrementallyUpdatedSchema = z.object({
   holdoutCases: z.number().int().min(0),
   /** True when the updated weights now serve. */
   swapped: z.boolean(),
+  /**
+   * Where the swapped-in weights are stored (key `<model>/<version>+<increment>`), so a restart
+   * continues from them. Stored before this event is written; absent when not swapped, and on
+   * events written before updates were stored.
+   */
+  artifact: artifactRef.optional(),
   reason: z.string().max(500),
   trainingMs: z.number().min(0),
   updatedAt: z.iso.datetime({ offset: true }),

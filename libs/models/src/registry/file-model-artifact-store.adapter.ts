@@ -12,11 +12,14 @@ import {
 } from './model-artifact-store.port';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+/** `<version>`, or `<version>+<increment>` for the learning loop's weights of that version. */
+const entryName = (key: ArtifactKey) => (key.increment === undefined ? String(key.version) : `${key.version}+${key.increment}`);
 
 /**
  * Artifacts as files (the embedded default, root = `<data dir>/models`):
  * `<root>/<model>/<version>` is a symlink to an immutable directory
- * `.v<version>-<random>` holding the files, so tfjs tools can read
+ * `.v<version>-<random>` holding the files (an increment of a version:
+ * `<version>+<increment>` and `.v<version>+<increment>-<random>`), so tfjs tools can read
  * `<model>/<version>/model.json` directly. A put writes a new directory and
  * swaps the link with one rename; a reader resolves the link once and reads
  * that directory, so it sees the old set or the new one, never a mix (a
@@ -29,7 +32,7 @@ export class FileModelArtifactStore implements ModelArtifactStore {
   constructor(private readonly root: string) {}
 
   private link(key: ArtifactKey): string {
-    return join(this.root, key.model, String(key.version));
+    return join(this.root, key.model, entryName(key));
   }
 
   async put(key: ArtifactKey, files: ArtifactFiles): Promise<ArtifactRef> {
@@ -37,7 +40,7 @@ export class FileModelArtifactStore implements ModelArtifactStore {
     const parent = join(this.root, key.model);
     await fs.mkdir(parent, { recursive: true });
     const suffix = randomBytes(6).toString('hex');
-    const dirName = `.v${key.version}-${suffix}`;
+    const dirName = `.v${entryName(key)}-${suffix}`;
     const dir = join(parent, dirName);
     await fs.mkdir(dir);
     try {

@@ -22,4 +22,15 @@ describe('FileModelArtifactStore', () => {
     expect(existsSync(join(root, 'layout', '4'))).toBe(false);
     expect(readdirSync(join(root, 'layout'))).toEqual([]);
   });
+
+  it("lays a version's increment out beside it as <root>/<model>/<version>+<increment>", async () => {
+    const store = new FileModelArtifactStore(root);
+    await store.put({ model: 'increments', version: 4 }, { 'model.json': new Uint8Array([1]) });
+    await store.put({ model: 'increments', version: 4, increment: 7 }, { 'model.json': new Uint8Array([2]) });
+    expect(readdirSync(join(root, 'increments')).filter((n) => !n.startsWith('.')).sort()).toEqual(['4', '4+7']);
+    expect(readFileSync(join(root, 'increments', '4+7', 'model.json'))).toEqual(Buffer.from([2]));
+    await store.delete({ model: 'increments', version: 4, increment: 7 });
+    await store.delete({ model: 'increments', version: 4 });
+    expect(readdirSync(join(root, 'increments'))).toEqual([]);
+  });
 });

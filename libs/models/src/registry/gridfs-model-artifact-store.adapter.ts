@@ -14,6 +14,8 @@ interface ArtifactManifest {
   _id: string;
   model: string;
   version: number;
+  /** Present for the learning loop's weights of the version. */
+  increment?: number;
   files: Record<string, ObjectId>;
   storedAt: Date;
 }
@@ -81,7 +83,13 @@ export class GridFsModelArtifactStore implements ModelArtifactStore {
     }
     await this.manifests.replaceOne(
       { _id: id },
-      { model: key.model, version: key.version, files: ids, storedAt: new Date() },
+      {
+        model: key.model,
+        version: key.version,
+        ...(key.increment !== undefined && { increment: key.increment }),
+        files: ids,
+        storedAt: new Date(),
+      },
       { upsert: true },
     );
     await this.removeUnreferenced(key, new Set(Object.values(ids).map(String)));
@@ -114,7 +122,7 @@ export class GridFsModelArtifactStore implements ModelArtifactStore {
   private upload(filename: string, bytes: Uint8Array, key: ArtifactKey): Promise<ObjectId> {
     return new Promise((resolve, reject) => {
       const stream = this.bucket.openUploadStream(filename, {
-        metadata: { model: key.model, version: key.version },
+        metadata: { model: key.model, version: key.version, ...(key.increment !== undefined && { increment: key.increment }) },
       });
       stream.once('error', reject);
       stream.once('finish', () => resolve(stream.id));
@@ -129,10 +137,14 @@ export class GridFsModelArtifactStore implements ModelArtifactStore {
     return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
   }
 
-  /** Deletes this version's GridFS files that the manifest does not point at (replaced or orphaned). */
+  /**
+   * Deletes this version's (or increment's) GridFS files that the manifest does not point at
+   * (replaced or orphaned). A version's files have no `metadata.increment` (null matches a missing
+   * field), so cleaning a version never takes its increments' files, nor the other way round.
+   */
   private async removeUnreferenced(key: ArtifactKey, keep: ReadonlySet<string>): Promise<number> {
     const files = await this.bucket
-      .find({ 'metadata.model': key.model, 'metadata.version': key.version })
+      .find({ 'metadata.model': key.model, 'metadata.version': key.version, 'metadata.increment': key.increment ?? null })
       .toArray();
     let removed = 0;
     for (const file of files) {

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   type ArtifactFiles,
+  type ArtifactKey,
   ArtifactNotFoundError,
   type ModelArtifactStore,
 } from './model-artifact-store.port';
@@ -33,12 +34,14 @@ const sameBytes = (a: Uint8Array | undefined, b: Uint8Array) => a !== undefined 
 export function describeModelArtifactStoreContract(name: string, makeStore: () => Promise<ModelArtifactStore>): void {
   describe(name, () => {
     let store: ModelArtifactStore;
-    const stored: { model: string; version: number }[] = [];
+    const stored: ArtifactKey[] = [];
     const newModel = () => `contract-${randomBytes(4).toString('hex')}`;
-    const put = async (model: string, version: number, files: ArtifactFiles) => {
-      stored.push({ model, version });
-      return store.put({ model, version }, files);
+    const put = async (model: string, version: number, files: ArtifactFiles, increment?: number) => {
+      const key = { model, version, ...(increment !== undefined && { increment }) };
+      stored.push(key);
+      return store.put(key, files);
     };
+    const bytesOf = async (key: ArtifactKey, name = 'weights.bin') => Buffer.from((await store.get(key))[name]!);
     const v1Files = () => ({
       'model.json': text('{"modelTopology":{"v":1}}'),
       'weights.bin': weights(1),
@@ -114,11 +117,46 @@ export function describeModelArtifactStoreContract(name: string, makeStore: () =
       expect(Object.keys(await store.get({ model, version: 2 }))).toEqual(['metadata.json', 'model.json', 'weights.bin']);
     });
 
+    it("keeps a version's increments apart from the version and from each other, with a key of their own", async () => {
+      const model = newModel();
+      const version = await put(model, 1, { 'weights.bin': weights(21, 10) });
+      const first = await put(model, 1, { 'weights.bin': weights(22, 10) }, 1);
+      const second = await put(model, 1, { 'weights.bin': weights(23, 10) }, 2);
+      expect([version.key, first.key, second.key]).toEqual([`${model}/1`, `${model}/1+1`, `${model}/1+2`]);
+      expect(first.store).toBe(store.kind);
+      expect(await bytesOf({ model, version: 1 })).toEqual(Buffer.from(weights(21, 10)));
+      expect(await bytesOf({ model, version: 1, increment: 1 })).toEqual(Buffer.from(weights(22, 10)));
+      expect(await bytesOf({ model, version: 1, increment: 2 })).toEqual(Buffer.from(weights(23, 10)));
+      await expect(store.get({ model, version: 1, increment: 3 })).rejects.toBeInstanceOf(ArtifactNotFoundError);
+      await expect(store.get({ model, version: 2, increment: 1 })).rejects.toBeInstanceOf(ArtifactNotFoundError);
+    });
+
+    it('replacing or deleting a version leaves its increments, and deleting an increment leaves the version', async () => {
+      const model = newModel();
+      await put(model, 1, v1Files());
+      await put(model, 1, { 'model.json': text('{"increment":1}'), 'weights.bin': weights(31) }, 1);
+      await put(model, 1, { 'model.json': text('{"v":"replaced"}') });
+      expect(digests(await store.get({ model, version: 1, increment: 1 }))).toEqual(
+        digests({ 'model.json': text('{"increment":1}'), 'weights.bin': weights(31) }),
+      );
+
+      expect(await store.delete({ model, version: 1 })).toBe(true);
+      expect(await bytesOf({ model, version: 1, increment: 1 }, 'model.json')).toEqual(Buffer.from('{"increment":1}'));
+
+      await put(model, 1, v1Files());
+      expect(await store.delete({ model, version: 1, increment: 1 })).toBe(true);
+      await expect(store.get({ model, version: 1, increment: 1 })).rejects.toBeInstanceOf(ArtifactNotFoundError);
+      expect(await store.delete({ model, version: 1, increment: 1 })).toBe(false);
+      expect(digests(await store.get({ model, version: 1 }))).toEqual(digests(v1Files()));
+    });
+
     it('refuses names that could escape the store, naming the field', async () => {
       await expect(store.put({ model: '../etc', version: 1 }, v1Files())).rejects.toThrow(/^model: /);
       await expect(store.put({ model: newModel(), version: 0 }, v1Files())).rejects.toThrow(/^version: /);
       await expect(store.put({ model: newModel(), version: 1 }, { '../x': text('x') })).rejects.toThrow(/^files: /);
       await expect(store.put({ model: newModel(), version: 1 }, {})).rejects.toThrow(/^files: /);
+      await expect(store.put({ model: newModel(), version: 1, increment: 0 }, v1Files())).rejects.toThrow(/^increment: /);
+      await expect(store.get({ model: newModel(), version: 1, increment: 1.5 })).rejects.toThrow(/^increment: /);
     });
   });
 }

@@ -5,10 +5,16 @@ import type { ArtifactRef } from './model.events';
  * and Pulse's `metadata.json` (item index, training facts), or whatever a
  * model without tfjs weights needs. Files of one version are written and
  * replaced as a whole: a reader sees the old set or the new one, never a mix.
+ *
+ * `increment` addresses the learning loop's updated weights of a version
+ * (its ModelIncrementallyUpdated number) instead of the version as trained:
+ * a separate set of files, so storing, replacing or deleting one never
+ * touches the other.
  */
 export interface ArtifactKey {
   readonly model: string;
   readonly version: number;
+  readonly increment?: number;
 }
 
 /** File name -> bytes. Names are plain (`model.json`), no directories. */
@@ -16,7 +22,7 @@ export type ArtifactFiles = Readonly<Record<string, Uint8Array>>;
 
 export interface ModelArtifactStore {
   readonly kind: ArtifactRef['store'];
-  /** Stores (or replaces) every file of a version; resolves once all are durable. */
+  /** Stores (or replaces) every file of a version (or of one of its increments); resolves once all are durable. */
   put(key: ArtifactKey, files: ArtifactFiles): Promise<ArtifactRef>;
   /** Every file of a version. Throws ArtifactNotFoundError when there is none. */
   get(key: ArtifactKey): Promise<Record<string, Uint8Array>>;
@@ -29,7 +35,7 @@ export const MODEL_ARTIFACT_STORE = Symbol('MODEL_ARTIFACT_STORE');
 
 export class ArtifactNotFoundError extends Error {
   constructor(readonly key: ArtifactKey) {
-    super(`no artifact stored for ${key.model} version ${key.version}`);
+    super(`no artifact stored for ${key.model} version ${key.version}${key.increment === undefined ? '' : ` increment ${key.increment}`}`);
     this.name = 'ArtifactNotFoundError';
   }
 }
@@ -42,6 +48,9 @@ export function validateArtifact(key: ArtifactKey, files?: ArtifactFiles): void 
   if (!Number.isInteger(key.version) || key.version < 1) {
     throw new RangeError(`version: must be a whole number >= 1, got ${key.version}`);
   }
+  if (key.increment !== undefined && (!Number.isInteger(key.increment) || key.increment < 1)) {
+    throw new RangeError(`increment: must be a whole number >= 1, got ${key.increment}`);
+  }
   if (!files) return;
   const names = Object.keys(files);
   if (names.length === 0) throw new RangeError('files: an artifact needs at least one file');
@@ -50,4 +59,10 @@ export function validateArtifact(key: ArtifactKey, files?: ArtifactFiles): void 
   }
 }
 
-export const artifactKeyString = (key: ArtifactKey) => `${key.model}/${key.version}`;
+/**
+ * `<model>/<version>`, or `<model>/<version>+<increment>` (as responses label
+ * the weights, `<model>@<version>+<increment>`): a `+` never appears in a
+ * version's key, so the two cannot collide.
+ */
+export const artifactKeyString = (key: ArtifactKey) =>
+  `${key.model}/${key.version}${key.increment === undefined ? '' : `+${key.increment}`}`;

@@ -1,4 +1,6 @@
 import type { EventStore, EventSubscription } from '@pulse/platform/event-store/event-store.port';
+import { type StartingWeights, startingWeightsOf } from '../learning/starting-weights';
+import { loadStartingWeights, readModelStream } from '../learning/starting-weights.loader';
 import type { ModelArtifactStore } from '../registry/model-artifact-store.port';
 import type { ModelRegistry } from '../registry/model-registry';
 import { MODEL_STREAM_PREFIX } from '../registry/model.events';
@@ -15,7 +17,7 @@ export interface ServingStatus {
   readonly name: string;
   /** The version answering requests now (undefined while none is loaded). */
   readonly servingVersion?: number;
-  /** Learning-loop updates on top of servingVersion (absent: the version as trained). */
+  /** The learning loop's update of servingVersion that serves (its event's number; absent: the version as trained). */
   readonly servingIncrement?: number;
   /** The registry's champion: differs from servingVersion while it loads, or if loading failed. */
   readonly championVersion?: number;
@@ -60,8 +62,9 @@ class Slot {
 export type ServingLog = (level: 'log' | 'warn' | 'error', message: string) => void;
 
 /**
- * Holds the promoted version of every model and swaps in a new one
- * atomically: the new version is loaded off to the side while the old one
+ * Holds the promoted version of every model (from its latest increment the
+ * learning loop stored, when there is one: starting-weights.ts) and swaps in
+ * a new one atomically: the new version is loaded off to the side while the old one
  * keeps answering, then one reference assignment switches; requests that
  * leased the old one finish on it, and it is disposed after the last
  * release. Follows the `model-` streams through the store's subscription,
@@ -201,8 +204,13 @@ export class ServingModels {
     const trained = state.versions.find((v) => v.version === version)?.trained;
     try {
       const started = Date.now();
-      const files = await this.artifacts.get({ model: name, version });
-      const model = await ServableModel.fromFiles(files);
+      const { loaded: model } = await loadStartingWeights(
+        this.artifacts,
+        name,
+        await this.startingWeights(name, version),
+        (files, increment) => ServableModel.fromFiles(files, { increment }),
+        (message) => this.log('warn', message),
+      );
       if (this.stopped) return model.dispose();
       // Re-read: the learning loop may have replaced the slot while this version loaded.
       const replaced = this.slots.get(name);
@@ -210,7 +218,7 @@ export class ServingModels {
       replaced?.retire();
       this.log(
         'log',
-        `model ${name}: serving version ${version} (${trained?.metric.name ?? 'metric'} ${trained?.metric.value.toFixed(4) ?? '?'}, ` +
+        `model ${name}: serving version ${version}${model.increment > 0 ? ` as updated by the learning loop (${model.label})` : ''} (${trained?.metric.name ?? 'metric'} ${trained?.metric.value.toFixed(4) ?? '?'}, ` +
           `${model.numItems} items${model.embedsContent ? ', new items scored by content' : ''}) loaded in ${Date.now() - started} ms` +
           (replaced ? `, replacing ${replaced.model.label}` : ''),
       );
@@ -218,6 +226,20 @@ export class ServingModels {
       const message = (error as Error).message;
       this.champions.set(name, { version, since: state.championSince, loadError: message });
       this.log('error', `model ${name}: cannot load version ${version}, ${current ? `version ${current.model.version} keeps serving` : 'nothing serves'}: ${message}`);
+    }
+  }
+
+  /**
+   * The version's latest increment stored by the learning loop, if any. Read after the registry
+   * state, whose champion stays the one loaded; if the log cannot be read, the version as trained
+   * serves (an increment is worth a warning, not an outage).
+   */
+  private async startingWeights(name: string, version: number): Promise<StartingWeights> {
+    try {
+      return startingWeightsOf(await readModelStream(this.events, name), version);
+    } catch (error) {
+      this.log('warn', `model ${name}: cannot read the learning loop's updates, serving version ${version} as trained: ${(error as Error).message}`);
+      return { version, stored: [], attempts: 0 };
     }
   }
 }
