@@ -124,8 +124,8 @@ describe('IncrementalTrainer', () => {
 
   it('given a promotion reloads the slot during an update, when the update would be swapped in, then it is recorded as superseded and the new champion stays', async () => {
     const files = await championFiles();
-    // The update still scores with the weights the promotion replaced: they outlive it (the slot's grace period).
-    const slot = new LiveModelSlot('ring', 60_000);
+    // No grace period: the update's lease alone keeps the replaced weights alive until it ends.
+    const slot = new LiveModelSlot('ring', 0);
     slot.swap(await liveModelFromFiles(files, 1));
     const promoted = await liveModelFromFiles(files, 2);
     const trainer = new IncrementalTrainer(slot, { holdoutCases: 40, replayRatio: 1, epochs: 1, learningRate: 0.001, tolerance: 1, stepSize: 32 });

@@ -103,10 +103,19 @@ export class IncrementalTrainer {
     return run;
   }
 
+  /** Leases the live weights for the whole update: a promotion meanwhile must not free what it trains from. */
   private async runUpdate(batch: readonly Interaction[], dropped: number): Promise<UpdateOutcome> {
+    const live = this.slot.lease();
+    try {
+      return await this.updateFrom(live, batch, dropped);
+    } finally {
+      if (live) this.slot.release(live);
+    }
+  }
+
+  private async updateFrom(live: LiveModel | undefined, batch: readonly Interaction[], dropped: number): Promise<UpdateOutcome> {
     const started = performance.now();
     const { trainable, shoppers } = this.cases.ingest(batch);
-    const live = this.slot.current;
     if (!live) return { skipped: `no serving version of ${this.slot.name} yet`, shoppers, stepMs: [] };
     const learner = learnerFor(live.metadata);
     if (!learner) return { skipped: `${live.metadata.kind} models are not updated incrementally`, shoppers, stepMs: [] };

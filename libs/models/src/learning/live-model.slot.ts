@@ -34,11 +34,16 @@ export type LiveModelListener = (model: LiveModel, previous: LiveModel | undefin
  * Holds one model's live weights and swaps them as one reference
  * assignment: a request reads `current` once and scores with that instance
  * throughout, so it never sees half an update. The replaced instance is
- * disposed after `graceMs`, long after any request that picked it up.
+ * disposed after `graceMs`, long after any request that picked it up; work
+ * that may outlast that (an incremental update, which trains for seconds to
+ * minutes) leases it, and then it goes at the last release.
  */
 export class LiveModelSlot {
   private live: LiveModel | undefined;
   private readonly listeners = new Set<LiveModelListener>();
+  private readonly leases = new Map<LiveModel, number>();
+  /** Replaced, past their grace period, waiting for their last lease. */
+  private readonly retired = new Set<LiveModel>();
 
   constructor(
     readonly name: string,
@@ -61,11 +66,25 @@ export class LiveModelSlot {
     for (const listener of this.listeners) listener(next, previous);
     if (previous && previous.servable !== next.servable) {
       const timer = setTimeout(() => {
-        previous.servable.dispose();
-        if (previous.trainable !== next.trainable) previous.trainable.dispose();
+        if (this.leases.has(previous)) this.retired.add(previous);
+        else dispose(previous, next);
       }, this.graceMs);
       timer.unref();
     }
+  }
+
+  /** The current weights, kept from disposal until `release`, however long that takes. */
+  lease(): LiveModel | undefined {
+    const live = this.live;
+    if (live) this.leases.set(live, (this.leases.get(live) ?? 0) + 1);
+    return live;
+  }
+
+  release(model: LiveModel): void {
+    const left = (this.leases.get(model) ?? 0) - 1;
+    if (left > 0) return void this.leases.set(model, left);
+    this.leases.delete(model);
+    if (this.retired.delete(model)) dispose(model, this.live);
   }
 
   /** Counts an attempt that was not swapped in (the next event's increment number). */
@@ -77,4 +96,10 @@ export class LiveModelSlot {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** Frees a replaced model's tensors, except a trainable its successor still holds. */
+function dispose(model: LiveModel, successor: LiveModel | undefined): void {
+  model.servable.dispose();
+  if (model.trainable !== successor?.trainable) model.trainable.dispose();
 }
