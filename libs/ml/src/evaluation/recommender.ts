@@ -51,10 +51,22 @@ export interface Recommender {
    * was held out to choose something else, as a blend does).
    */
   trainFurther?(train: TrainingData, epochs: number, options?: FitOptions): Promise<void>;
+  /**
+   * Optional: the trained state as it is now (weights, optimizer, epoch
+   * count), to come back to after trying something on it, e.g. a blend
+   * measuring how many further epochs help on its holdout.
+   */
+  checkpoint?(): Promise<ModelCheckpoint>;
   /** Facts a report must state after fitting (e.g. "restricted to the 12000 most frequent items"). */
   readonly notes?: readonly string[];
   /** Free large buffers (optional; the harness calls it when done with the model). */
   dispose?(): void;
+}
+
+/** A saved trained state: `restore` returns the model to it (any number of times); `dispose` frees it. */
+export interface ModelCheckpoint {
+  restore(): Promise<void>;
+  dispose(): void;
 }
 
 export type ParamValue = number | string | boolean;

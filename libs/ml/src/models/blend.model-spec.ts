@@ -30,6 +30,7 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
       mixing: BLEND_DEFAULTS.mixing,
       refitSecond: BLEND_DEFAULTS.refitSecond,
       furtherEpochs: BLEND_DEFAULTS.furtherEpochs,
+      maxFurtherEpochs: BLEND_DEFAULTS.maxFurtherEpochs,
       members: 1,
       ...prefixed(deep.defaults(c), 'deep_'),
       ...prefixed(knn.defaults(c), 'knn_'),
@@ -47,7 +48,13 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
           tuneCases: Number(p.tuneCases ?? BLEND_DEFAULTS.tuneCases),
           mixing: mixingOf(p.mixing),
           refitSecond: booleanOf('refitSecond', p.refitSecond, BLEND_DEFAULTS.refitSecond),
-          furtherEpochs: countOf('furtherEpochs', p.furtherEpochs, BLEND_DEFAULTS.furtherEpochs),
+          furtherEpochs:
+            p.furtherEpochs === 'auto' ? 'auto' : countOf('furtherEpochs', p.furtherEpochs, 0),
+          maxFurtherEpochs: countOf(
+            'maxFurtherEpochs',
+            p.maxFurtherEpochs,
+            BLEND_DEFAULTS.maxFurtherEpochs,
+          ),
         },
       ),
   };
@@ -75,7 +82,9 @@ function countOf(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) {
-    throw new Error(`${name}: must be a whole number >= 0, got ${String(value)}`);
+    throw new Error(
+      `${name}: must be a whole number >= 0${name === 'furtherEpochs' ? " or 'auto'" : ''}, got ${String(value)}`,
+    );
   }
   return n;
 }

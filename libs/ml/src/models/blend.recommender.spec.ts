@@ -1,7 +1,7 @@
 import { MarkovRecommender } from '../baselines/markov.recommender';
 import { PopularityRecommender } from '../baselines/popularity.recommender';
 import { sequencesFromArrays } from '../datasets/sequence-dataset';
-import type { TrainingData } from '../evaluation/recommender';
+import type { ModelCheckpoint, Recommender, TrainingData } from '../evaluation/recommender';
 import { BlendRecommender, mix, mixProbabilities } from './blend.recommender';
 
 describe('mix', () => {
@@ -62,6 +62,7 @@ describe('BlendRecommender', () => {
       mixing: 'z',
       refitSecond: true,
       furtherEpochs: 0,
+      maxFurtherEpochs: 0,
     });
     await blend.fit(train, { seed: 1 });
     expect(blend.chosenWeight).toBeGreaterThanOrEqual(0.5);
@@ -92,6 +93,7 @@ describe('BlendRecommender', () => {
         mixing: 'z',
         refitSecond,
         furtherEpochs: 0,
+        maxFurtherEpochs: 0,
       });
       await blend.fit(withLatest, { seed: 1 });
       const out = new Float32Array(numItems);
@@ -112,9 +114,72 @@ describe('BlendRecommender', () => {
       mixing: 'z',
       refitSecond: false,
       furtherEpochs: 1,
+      maxFurtherEpochs: 0,
     });
     await expect(blend.fit(train, { seed: 1 })).rejects.toThrow(
       'furtherEpochs: markov cannot train further',
+    );
+  });
+
+  it("furtherEpochs 'auto' keeps the count of further epochs that helps on the holdout, then trains it on all data", async () => {
+    // A stand-in deep part that predicts the walk only after exactly one further epoch
+    // (before: popularity; after two: it has drifted back to popularity).
+    class OneEpochHelps implements Recommender {
+      readonly name = 'one-epoch';
+      private readonly markov = new MarkovRecommender();
+      private readonly popularity = new PopularityRecommender();
+      further = 0;
+      fit(data: TrainingData): void {
+        this.markov.fit(data);
+        this.popularity.fit(data);
+        this.further = 0;
+      }
+      async trainFurther(_data: TrainingData, epochs: number): Promise<void> {
+        this.further += epochs;
+      }
+      async checkpoint(): Promise<ModelCheckpoint> {
+        const saved = this.further;
+        return { restore: async () => void (this.further = saved), dispose: () => undefined };
+      }
+      scoreAll(history: Int32Array, out: Float32Array): void {
+        (this.further === 1 ? this.markov : this.popularity).scoreAll(history, out);
+      }
+    }
+    const deep = new OneEpochHelps();
+    const blend = new BlendRecommender(deep, new PopularityRecommender(), {
+      weights: [1],
+      holdoutSequences: 100,
+      tuneCases: 300,
+      mixing: 'z',
+      refitSecond: false,
+      furtherEpochs: 'auto',
+      maxFurtherEpochs: 3,
+    });
+    await blend.fit(train, { seed: 1 });
+    expect(blend.notes[0]).toMatch(
+      /^1 further epoch\(s\) chosen on the holdout \(blend MRR@10 after 0\.\.2 further epochs on the rest of training: ([0-9.]+), ([0-9.]+), ([0-9.]+)\)$/,
+    );
+    expect(blend.notes.join(' ')).toMatch(
+      /one-epoch then trained 1 more epoch\(s\) on all training data/,
+    );
+    expect(deep.further).toBe(1); // restored to the fitted state, then one epoch on all data
+    const out = new Float32Array(numItems);
+    blend.scoreAll(Int32Array.from([0, 7, 8]), out);
+    expect(out.indexOf(Math.max(...out))).toBe(9);
+  });
+
+  it("furtherEpochs 'auto' needs a first part with checkpoints, and says which", async () => {
+    const blend = new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), {
+      weights: [1],
+      holdoutSequences: 50,
+      tuneCases: 50,
+      mixing: 'z',
+      refitSecond: false,
+      furtherEpochs: 'auto',
+      maxFurtherEpochs: 2,
+    });
+    await expect(blend.fit(train, { seed: 1 })).rejects.toThrow(
+      'furtherEpochs: markov cannot train further from a checkpoint',
     );
   });
 
@@ -128,6 +193,7 @@ describe('BlendRecommender', () => {
           mixing: 'z',
           refitSecond: true,
           furtherEpochs: 0,
+          maxFurtherEpochs: 0,
         }),
     ).toThrow('weights: each must be in [0, 1], got 1.5');
   });

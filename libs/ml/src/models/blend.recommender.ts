@@ -27,9 +27,21 @@ export interface BlendParams {
    * Epochs the first part trains further on all the training data once the
    * weight is chosen (0: none; needs `trainFurther`). A deep part was fitted
    * without the holdout, i.e. without the latest sessions; one more pass
-   * takes them in.
+   * takes them in. 'auto': chosen on the holdout (see `maxFurtherEpochs`).
    */
-  readonly furtherEpochs: number;
+  readonly furtherEpochs: number | 'auto';
+  /**
+   * With furtherEpochs 'auto', the most further epochs tried. The search
+   * plays the final step one level down: from the fitted state (a
+   * checkpoint), the first part trains 1, 2, ... further epochs on the
+   * training part (which takes in its own early-stopping holdout, the
+   * sessions just before the blend's), and after each the weight is chosen
+   * again and the blend scored on the blend's holdout, later than anything it
+   * trained on, as the test period is. The best count (an epoch that does not
+   * help ends the search) and its weight are kept, the checkpoint restored,
+   * and then the count is trained on all the data.
+   */
+  readonly maxFurtherEpochs: number;
 }
 
 export const BLEND_DEFAULTS: BlendParams = {
@@ -40,6 +52,7 @@ export const BLEND_DEFAULTS: BlendParams = {
   mixing: 'z',
   refitSecond: true,
   furtherEpochs: 0,
+  maxFurtherEpochs: 3,
 };
 
 /**
@@ -96,13 +109,23 @@ export class BlendRecommender implements Recommender {
       });
       return sessions ? scored.metrics.mrr[10]! : scored.metrics.ndcg[10]!;
     };
-    const tried = this.params.weights.map((weight) => {
-      this.weight = weight;
-      return { weight, metric: metricOf(this) };
-    });
-    const best = tried.reduce((a, b) => (b.metric > a.metric ? b : a));
-    this.weight = best.weight;
+    const chooseWeight = () => {
+      const tried = this.params.weights.map((weight) => {
+        this.weight = weight;
+        return { weight, metric: metricOf(this) };
+      });
+      return { tried, best: tried.reduce((a, b) => (b.metric > a.metric ? b : a)) };
+    };
     const name = sessions ? 'MRR@10' : 'NDCG@10';
+    let choice = chooseWeight();
+    let furtherEpochs = this.params.furtherEpochs;
+    if (furtherEpochs === 'auto') {
+      const chosen = await this.chooseFurtherEpochs(rest, options, choice, chooseWeight, name);
+      choice = chosen.choice;
+      furtherEpochs = chosen.epochs;
+    }
+    const { tried, best } = choice;
+    this.weight = best.weight;
     const at = (w: number) => tried.find((t) => t.weight === w)?.metric;
     const alone = (w: number, who: string) =>
       at(w) === undefined ? [] : [`${who} alone ${at(w)!.toFixed(4)}`];
@@ -112,15 +135,48 @@ export class BlendRecommender implements Recommender {
         (this.params.refitSecond ? `; ${this.second.name} then refitted on all training data` : ''),
     );
     if (this.params.refitSecond) await this.second.fit(train, { seed });
-    if (this.params.furtherEpochs > 0) {
+    if (furtherEpochs > 0) {
       if (!this.first.trainFurther) {
         throw new Error(`furtherEpochs: ${this.first.name} cannot train further`);
       }
-      await this.first.trainFurther(train, this.params.furtherEpochs, options);
+      await this.first.trainFurther(train, furtherEpochs, options);
       this.reported.push(
-        `${this.first.name} then trained ${this.params.furtherEpochs} more epoch(s) on all training data`,
+        `${this.first.name} then trained ${furtherEpochs} more epoch(s) on all training data`,
       );
     }
+  }
+
+  /** furtherEpochs 'auto' (see BlendParams.maxFurtherEpochs): the count and the weight chosen with it. */
+  private async chooseFurtherEpochs<Choice extends { best: { weight: number; metric: number } }>(
+    rest: TrainingData,
+    options: FitOptions,
+    atZero: Choice,
+    chooseWeight: () => Choice,
+    metricName: string,
+  ): Promise<{ epochs: number; choice: Choice }> {
+    if (!this.first.trainFurther || !this.first.checkpoint) {
+      throw new Error(`furtherEpochs: ${this.first.name} cannot train further from a checkpoint`);
+    }
+    const fitted = await this.first.checkpoint();
+    let chosen = { epochs: 0, choice: atZero };
+    const curve = [atZero.best.metric];
+    try {
+      for (let epochs = 1; epochs <= this.params.maxFurtherEpochs; epochs++) {
+        await this.first.trainFurther(rest, 1, options);
+        const choice = chooseWeight();
+        curve.push(choice.best.metric);
+        if (!(choice.best.metric > chosen.choice.best.metric)) break;
+        chosen = { epochs, choice };
+      }
+      await fitted.restore();
+    } finally {
+      fitted.dispose();
+    }
+    this.reported.push(
+      `${chosen.epochs} further epoch(s) chosen on the holdout (blend ${metricName} after 0..${curve.length - 1} ` +
+        `further epochs on the rest of training: ${curve.map((m) => m.toFixed(4)).join(', ')})`,
+    );
+    return chosen;
   }
 
   scoreAll(history: Int32Array, out: Float32Array): void {

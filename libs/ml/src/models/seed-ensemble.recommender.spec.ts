@@ -1,5 +1,10 @@
 import { sequencesFromArrays } from '../datasets/sequence-dataset';
-import type { FitOptions, Recommender, TrainingData } from '../evaluation/recommender';
+import type {
+  FitOptions,
+  ModelCheckpoint,
+  Recommender,
+  TrainingData,
+} from '../evaluation/recommender';
 import { twoTowerStanSpec } from './blend.model-spec';
 import { twoTowerSpec } from './two-tower';
 import { memberSeed, SeedEnsembleRecommender } from './seed-ensemble.recommender';
@@ -31,6 +36,10 @@ class TrainsFurther extends SeededScores {
   ): Promise<void> {
     this.seed += 1;
     this.furtherSeeds.push(options.seed ?? Number.NaN);
+  }
+  async checkpoint(): Promise<ModelCheckpoint> {
+    const saved = this.seed;
+    return { restore: async () => void (this.seed = saved), dispose: () => undefined };
   }
 }
 
@@ -104,6 +113,25 @@ describe('SeedEnsembleRecommender', () => {
     await expect(cannot.trainFurther(train, 1)).rejects.toThrow(
       'furtherEpochs: seeded cannot train further',
     );
+  });
+
+  it('a checkpoint returns every member to its state, and needs every member to have one', async () => {
+    const ensemble = new SeedEnsembleRecommender(() => new TrainsFurther(), 2);
+    await ensemble.fit(train, { seed: 7 });
+    const scores = () => {
+      const out = new Float32Array(4);
+      ensemble.scoreAll(Int32Array.from([1]), out);
+      return Array.from(out);
+    };
+    const fitted = scores();
+    const checkpoint = await ensemble.checkpoint();
+    await ensemble.trainFurther(train, 1);
+    expect(scores()).not.toEqual(fitted);
+    await checkpoint.restore();
+    expect(scores()).toEqual(fitted);
+
+    const without = new SeedEnsembleRecommender(() => new SeededScores(), 2);
+    await expect(without.checkpoint()).rejects.toThrow('seeded cannot save a checkpoint');
   });
 
   it('refuses a size below 1, naming the parameter', () => {

@@ -1,4 +1,9 @@
-import type { FitOptions, Recommender, TrainingData } from '../evaluation/recommender';
+import type {
+  FitOptions,
+  ModelCheckpoint,
+  Recommender,
+  TrainingData,
+} from '../evaluation/recommender';
 
 /** Seed of member i: member 0 keeps the caller's seed, so a one-member ensemble is the model itself. */
 export const memberSeed = (seed: number, member: number): number => seed + member * 1000;
@@ -69,6 +74,19 @@ export class SeedEnsembleRecommender implements Recommender {
     for (const [i, member] of this.members.entries()) {
       await member.trainFurther!(train, epochs, { ...options, seed: memberSeed(seed, i) });
     }
+  }
+
+  async checkpoint(): Promise<ModelCheckpoint> {
+    const unable = this.members.find((m) => !m.checkpoint);
+    if (unable) throw new Error(`${unable.name} cannot save a checkpoint`);
+    const saved: ModelCheckpoint[] = [];
+    for (const member of this.members) saved.push(await member.checkpoint!());
+    return {
+      restore: async () => {
+        for (const c of saved) await c.restore();
+      },
+      dispose: () => saved.forEach((c) => c.dispose()),
+    };
   }
 
   scoreAll(history: Int32Array, out: Float32Array): void {

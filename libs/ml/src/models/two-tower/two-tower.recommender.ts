@@ -5,7 +5,13 @@ import {
   validateItemFeatureTable,
 } from '../../datasets/item-features';
 import type { Sequences } from '../../datasets/sequence-dataset';
-import type { FitOptions, Params, Recommender, TrainingData } from '../../evaluation/recommender';
+import type {
+  FitOptions,
+  ModelCheckpoint,
+  Params,
+  Recommender,
+  TrainingData,
+} from '../../evaluation/recommender';
 import type { ModelArtifactsData } from '../../runtime/model-artifacts';
 import { initTf } from '../../runtime/tf-runtime';
 import type { TrainingReport } from '../../training/sequence-trainer';
@@ -23,7 +29,12 @@ import {
 } from './two-tower.features';
 import { TwoTowerNetwork } from './two-tower.model';
 import { TwoTowerParams, twoTowerParams } from './two-tower.params';
-import { trainTwoTower, trainTwoTowerPairs, TwoTowerTrainerState } from './two-tower.trainer';
+import {
+  trainTwoTower,
+  trainTwoTowerPairs,
+  twoTowerOptimizer,
+  TwoTowerTrainerState,
+} from './two-tower.trainer';
 import { fitCallbacks, holdoutValidator, resolveProgress } from '../../training/fit-support';
 
 /** An item for embedItems / embedShopper: a dense id the model was trained on, or content for a new item. */
@@ -106,6 +117,45 @@ export class TwoTowerRecommender implements Recommender {
       ...notes,
       `then ${r.epochs.length} more epoch(s) on all ${r.sequencesPerEpoch} training sequences (${cpu.toFixed(0)} s CPU)`,
     );
+  }
+
+  /** Weights, Adam's moments, the epoch count and the notes as they are now. */
+  async checkpoint(): Promise<ModelCheckpoint> {
+    const net = this.requireNet();
+    const copy = (t: tf.Tensor) => tf.clone(t);
+    const weights = Object.values(net.variables).map(copy);
+    const moments = this.trainer.optimizer
+      ? (await this.trainer.optimizer.getWeights()).map(({ name, tensor }) => ({
+          name,
+          tensor: copy(tensor),
+        }))
+      : undefined;
+    const { epochsDone } = this.trainer;
+    const notes = [...this.noteList];
+    const report = this.lastReport;
+    return {
+      restore: async () => {
+        if (this.net !== net) throw new Error('two-tower: checkpoint of another network');
+        Object.values(net.variables).forEach((v, i) => v.assign(weights[i]!));
+        this.trainer.optimizer?.dispose();
+        this.trainer.optimizer = undefined;
+        if (moments) {
+          const adam = twoTowerOptimizer(this.params.learningRate);
+          const values = moments.map(({ name, tensor }) => ({ name, tensor: copy(tensor) }));
+          await adam.setWeights(values); // its variables keep the data; the handles can go
+          values.forEach(({ tensor }) => tensor.dispose());
+          this.trainer.optimizer = adam;
+        }
+        this.trainer.epochsDone = epochsDone;
+        this.noteList.splice(0, this.noteList.length, ...notes);
+        this.lastReport = report;
+        this.dropScoringTable();
+      },
+      dispose: () => {
+        weights.forEach((t) => t.dispose());
+        moments?.forEach(({ tensor }) => tensor.dispose());
+      },
+    };
   }
 
   private async train(train: TrainingData, options: FitOptions, p: TwoTowerParams): Promise<void> {

@@ -95,6 +95,10 @@ export interface TwoTowerStepContext {
   readonly rng: SeededRandom;
 }
 
+/** The two-tower's Adam (beta2 0.98, as SASRec's). */
+export const twoTowerOptimizer = (learningRate: number): tf.AdamOptimizer =>
+  tf.train.adam(learningRate, 0.9, 0.98);
+
 /** The step context of a run: the optimizer is the state's (Adam, created on first use). */
 function stepContext(
   net: TwoTowerNetwork,
@@ -114,7 +118,7 @@ function stepContext(
       ? undefined
       : new CandidateSampler(numItems, counts, settings.negatives, settings.negativeAlpha),
     allRows: Int32Array.from({ length: numItems }, (_, i) => i + 1),
-    optimizer: (state.optimizer ??= tf.train.adam(settings.learningRate, 0.9, 0.98)),
+    optimizer: (state.optimizer ??= twoTowerOptimizer(settings.learningRate)),
     rng,
   };
 }
