@@ -90,17 +90,19 @@ beforeAll(async () => {
 });
 
 describe('CaserEncoder', () => {
+  const tiny = {
+    numItems: 10,
+    embeddingSize: 8,
+    windowLength: 3,
+    numHorizontal: 2,
+    numVertical: 2,
+    dropout: 0,
+    maxLen: 8,
+    seed: 1,
+  };
+
   it('position t depends only on items t-L+1..t (causal window) and padding is inert', () => {
-    const { model, encoder } = buildCaser({
-      numItems: 10,
-      embeddingSize: 8,
-      windowLength: 3,
-      numHorizontal: 2,
-      numVertical: 2,
-      dropout: 0,
-      maxLen: 8,
-      seed: 1,
-    });
+    const { model, encoder } = buildCaser(tiny);
     const run = (ids: number[][]) =>
       tf.tidy(() =>
         (encoder.apply(tf.tensor2d(ids, undefined, 'int32')) as tf.Tensor).arraySync(),
@@ -122,18 +124,7 @@ describe('CaserEncoder', () => {
   });
 
   it('embeddingDropout drops input embeddings in training only, and survives a config round trip', () => {
-    const { model, encoder } = buildCaser({
-      numItems: 10,
-      embeddingSize: 8,
-      windowLength: 3,
-      numHorizontal: 2,
-      numVertical: 2,
-      dropout: 0,
-      maxLen: 8,
-      inputSkip: true,
-      embeddingDropout: 0.5,
-      seed: 1,
-    });
+    const { model, encoder } = buildCaser({ ...tiny, inputSkip: true, embeddingDropout: 0.5 });
     const run = (training: boolean) =>
       tf.tidy(() =>
         (

@@ -1,20 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SequenceRecommender } from '@pulse/ml/models/sequence.recommender';
-import type { Params } from '@pulse/ml/evaluation/recommender';
 import { initTf } from '@pulse/ml/runtime/tf-runtime';
 import { EventRegistry } from '@pulse/platform/events/event-registry';
 import { SqliteEventStore } from '@pulse/platform/event-store/sqlite-event-store.adapter';
 import { FileModelArtifactStore } from '../registry/file-model-artifact-store.adapter';
 import { ModelRegistry } from '../registry/model-registry';
-import { metadataFile, tfjsFiles } from '../serving/model-artifact-codec';
 import { ServingModels } from '../serving/serving-models';
 import { loadChampion } from './champion.locator';
 import { IncrementalTrainer } from './incremental-trainer';
 import type { Interaction } from './interaction';
 import { type LiveModel, LiveModelSlot } from './live-model.slot';
 import { ModelStreamWriter } from './model-stream.writer';
+import { RING_ITEMS, ringChampionFiles, ringItemIds } from './ring-champion.fixture';
 
 /**
  * An acknowledged update survives a restart: a SASRec champion (shoppers
@@ -26,8 +24,8 @@ import { ModelStreamWriter } from './model-stream.writer';
  */
 jest.setTimeout(180_000);
 
-const ITEMS = 12;
-const itemIds = Array.from({ length: ITEMS }, (_, i) => `sku-${i}`);
+const ITEMS = RING_ITEMS;
+const itemIds = ringItemIds;
 const HISTORY = ['sku-0', 'sku-1', 'sku-2'];
 const context = {
   correlationId: 'test',
@@ -35,49 +33,7 @@ const context = {
   receivedAt: new Date().toISOString(),
 };
 
-async function championFiles(): Promise<Record<string, Uint8Array>> {
-  const sequences: number[][] = Array.from({ length: 60 }, (_, s) =>
-    Array.from({ length: 8 }, (_, k) => (s + k) % ITEMS),
-  );
-  const rec = new SequenceRecommender('sasrec', {
-    hiddenSize: 16,
-    maxLen: 10,
-    numBlocks: 1,
-    dropout: 0,
-    epochs: 20,
-    batchSize: 32,
-    learningRate: 0.01,
-    validationSequences: 0,
-    patience: 0,
-    progress: 'none',
-  });
-  await rec.fit(
-    {
-      numItems: ITEMS,
-      sequences: {
-        offsets: Int32Array.from(sequences.map((_, i) => i * 8).concat(480)),
-        items: Int32Array.from(sequences.flat()),
-      },
-      kind: 'users',
-    },
-    { seed: 7 },
-  );
-  const files = {
-    ...tfjsFiles(await rec.save()),
-    ...metadataFile({
-      format: 'pulse-model/1',
-      model: 'ring',
-      version: 1,
-      kind: 'sasrec',
-      params: rec.params as unknown as Params,
-      items: itemIds,
-      storage: 'tfjs',
-      untilPosition: '0',
-    }),
-  };
-  rec.dispose();
-  return files;
-}
+const championFiles = () => ringChampionFiles(20);
 
 /** Shoppers walking the ring backwards (i -> i-1): something the champion never saw, so an update moves the scores. */
 function backwardWalks(shoppers: number, steps: number): Interaction[] {

@@ -1,10 +1,8 @@
-import { SequenceRecommender } from '@pulse/ml/models/sequence.recommender';
-import type { Params } from '@pulse/ml/evaluation/recommender';
-import { metadataFile, tfjsFiles } from '../serving/model-artifact-codec';
 import { liveModelFromFiles } from './champion.locator';
 import { IncrementalTrainer } from './incremental-trainer';
 import type { Interaction } from './interaction';
 import { LiveModelSlot } from './live-model.slot';
+import { RING_ITEMS, ringChampionFiles, ringItemIds } from './ring-champion.fixture';
 
 /**
  * A tiny shop where every shopper walks the items in a ring (i -> i+1): a
@@ -12,41 +10,10 @@ import { LiveModelSlot } from './live-model.slot';
  * a sane step size the update is swapped in; with a step size that wrecks
  * the weights the holdout metric falls, and the serving weights must stay.
  */
-const ITEMS = 12;
-const itemIds = Array.from({ length: ITEMS }, (_, i) => `sku-${i}`);
+const ITEMS = RING_ITEMS;
+const itemIds = ringItemIds;
 
-async function championFiles(): Promise<Record<string, Uint8Array>> {
-  const sequences: number[][] = Array.from({ length: 60 }, (_, s) => Array.from({ length: 8 }, (_, k) => (s + k) % ITEMS));
-  const offsets = Int32Array.from([0, ...sequences.map((_, i) => (i + 1) * 8)]);
-  const rec = new SequenceRecommender('sasrec', {
-    hiddenSize: 16,
-    maxLen: 10,
-    numBlocks: 1,
-    dropout: 0,
-    epochs: 40,
-    batchSize: 32,
-    learningRate: 0.01,
-    validationSequences: 0,
-    patience: 0,
-    progress: 'none',
-  });
-  await rec.fit({ numItems: ITEMS, sequences: { offsets, items: Int32Array.from(sequences.flat()) }, kind: 'users' }, { seed: 7 });
-  const files = {
-    ...tfjsFiles(await rec.save()),
-    ...metadataFile({
-      format: 'pulse-model/1',
-      model: 'ring',
-      version: 1,
-      kind: 'sasrec',
-      params: rec.params as unknown as Params,
-      items: itemIds,
-      storage: 'tfjs',
-      untilPosition: '0',
-    }),
-  };
-  rec.dispose();
-  return files;
-}
+const championFiles = () => ringChampionFiles(40);
 
 async function championSlot(): Promise<LiveModelSlot> {
   const slot = new LiveModelSlot('ring', 0);
