@@ -48,8 +48,7 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
           tuneCases: Number(p.tuneCases ?? BLEND_DEFAULTS.tuneCases),
           mixing: mixingOf(p.mixing),
           refitSecond: booleanOf('refitSecond', p.refitSecond, BLEND_DEFAULTS.refitSecond),
-          furtherEpochs:
-            p.furtherEpochs === 'auto' ? 'auto' : countOf('furtherEpochs', p.furtherEpochs, 0),
+          furtherEpochs: furtherEpochsOf(p.furtherEpochs),
           maxFurtherEpochs: countOf(
             'maxFurtherEpochs',
             p.maxFurtherEpochs,
@@ -82,9 +81,15 @@ function countOf(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) {
-    throw new Error(
-      `${name}: must be a whole number >= 0${name === 'furtherEpochs' ? " or 'auto'" : ''}, got ${String(value)}`,
-    );
+    throw new Error(`${name}: must be a whole number >= 0, got ${String(value)}`);
   }
   return n;
+}
+
+function furtherEpochsOf(value: unknown): BlendParams['furtherEpochs'] {
+  if (value === 'auto') return 'auto';
+  if (value === undefined || /^\d+$/.test(String(value))) {
+    return countOf('furtherEpochs', value, BLEND_DEFAULTS.furtherEpochs as number);
+  }
+  throw new Error(`furtherEpochs: must be a whole number >= 0 or 'auto', got ${String(value)}`);
 }

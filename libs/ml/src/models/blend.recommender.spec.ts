@@ -2,7 +2,8 @@ import { MarkovRecommender } from '../baselines/markov.recommender';
 import { PopularityRecommender } from '../baselines/popularity.recommender';
 import { sequencesFromArrays } from '../datasets/sequence-dataset';
 import type { ModelCheckpoint, Recommender, TrainingData } from '../evaluation/recommender';
-import { BlendRecommender, mix, mixProbabilities } from './blend.recommender';
+import { twoTowerStanSpec } from './blend.model-spec';
+import { type BlendParams, BlendRecommender, mix, mixProbabilities } from './blend.recommender';
 
 describe('mix', () => {
   it('standardises each row over its finite entries and weighs them (hand-checked)', () => {
@@ -106,21 +107,6 @@ describe('BlendRecommender', () => {
     expect((await topAfter28(false)).top).not.toBe(29);
   });
 
-  it('furtherEpochs needs a first part that can train further, and says which', async () => {
-    const blend = new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), {
-      weights: [1],
-      holdoutSequences: 50,
-      tuneCases: 50,
-      mixing: 'z',
-      refitSecond: false,
-      furtherEpochs: 1,
-      maxFurtherEpochs: 0,
-    });
-    await expect(blend.fit(train, { seed: 1 })).rejects.toThrow(
-      'furtherEpochs: markov cannot train further',
-    );
-  });
-
   it("furtherEpochs 'auto' keeps the count of further epochs that helps on the holdout, then trains it on all data", async () => {
     // A stand-in deep part that predicts the walk only after exactly one further epoch
     // (before: popularity; after two: it has drifted back to popularity).
@@ -168,18 +154,40 @@ describe('BlendRecommender', () => {
     expect(out.indexOf(Math.max(...out))).toBe(9);
   });
 
-  it("furtherEpochs 'auto' needs a first part with checkpoints, and says which", async () => {
-    const blend = new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), {
-      weights: [1],
-      holdoutSequences: 50,
-      tuneCases: 50,
-      mixing: 'z',
-      refitSecond: false,
-      furtherEpochs: 'auto',
-      maxFurtherEpochs: 2,
-    });
-    await expect(blend.fit(train, { seed: 1 })).rejects.toThrow(
+  it('further epochs need a first part that can train further (and, for auto, checkpoint), and say which', async () => {
+    const refusal = (furtherEpochs: BlendParams['furtherEpochs']) =>
+      new BlendRecommender(new MarkovRecommender(), new PopularityRecommender(), {
+        weights: [1],
+        holdoutSequences: 50,
+        tuneCases: 50,
+        mixing: 'z',
+        refitSecond: false,
+        furtherEpochs,
+        maxFurtherEpochs: 2,
+      }).fit(train, { seed: 1 });
+    await expect(refusal(1)).rejects.toThrow('furtherEpochs: markov cannot train further');
+    await expect(refusal('auto')).rejects.toThrow(
       'furtherEpochs: markov cannot train further from a checkpoint',
+    );
+  });
+
+  it('the spec reads furtherEpochs as a count or auto, and refuses anything else naming it', () => {
+    const create = (furtherEpochs: string) =>
+      twoTowerStanSpec.create({
+        ...twoTowerStanSpec.defaults({
+          protocol: 'session-prefix',
+          kind: 'sessions',
+          numItems: numItems,
+          hasTimes: false,
+          timeSpan: 0,
+          averageSequenceLength: 5,
+        }),
+        furtherEpochs,
+      });
+    expect(() => create('2')).not.toThrow();
+    expect(() => create('auto')).not.toThrow();
+    expect(() => create('sometimes')).toThrow(
+      "furtherEpochs: must be a whole number >= 0 or 'auto', got sometimes",
     );
   });
 
