@@ -47,6 +47,7 @@ function hybridSpec(name: string, deep: ModelSpec, knn: ModelSpec): ModelSpec {
           holdoutSequences: Number(p.holdoutSequences ?? BLEND_DEFAULTS.holdoutSequences),
           tuneCases: Number(p.tuneCases ?? BLEND_DEFAULTS.tuneCases),
           mixing: mixingOf(p.mixing),
+          ...(p.objective === undefined ? {} : { objective: String(p.objective) }),
           refitSecond: booleanOf('refitSecond', p.refitSecond, BLEND_DEFAULTS.refitSecond),
           furtherEpochs: furtherEpochsOf(p.furtherEpochs),
           maxFurtherEpochs: countOf(

@@ -3,7 +3,8 @@ import { PopularityRecommender } from '../baselines/popularity.recommender';
 import { sequencesFromArrays } from '../datasets/sequence-dataset';
 import type { ModelCheckpoint, Recommender, TrainingData } from '../evaluation/recommender';
 import { twoTowerStanSpec } from './blend.model-spec';
-import { type BlendParams, BlendRecommender, mix, mixProbabilities } from './blend.recommender';
+import { type BlendParams, BlendRecommender } from './blend.recommender';
+import { mix, mixProbabilities } from './blend.weights';
 
 describe('mix', () => {
   it('standardises each row over its finite entries and weighs them (hand-checked)', () => {
@@ -68,7 +69,7 @@ describe('BlendRecommender', () => {
     await blend.fit(train, { seed: 1 });
     expect(blend.chosenWeight).toBeGreaterThanOrEqual(0.5);
     expect(blend.notes[0]).toMatch(
-      /^weight (0\.5|1) on markov chosen on a holdout of 100 training sequences \(MRR@10 [0-9.]+; markov alone [0-9.]+, popularity alone [0-9.]+\); popularity then refitted on all training data$/,
+      /^weight (0\.5|1) on markov chosen on a holdout of 100 training sequences \(hr@20\+mrr@20 [0-9.]+ = hr@20 [0-9.]+, mrr@20 [0-9.]+; markov alone [0-9.]+, popularity alone [0-9.]+\); popularity then refitted on all training data$/,
     );
 
     const out = new Float32Array(numItems);
@@ -143,7 +144,7 @@ describe('BlendRecommender', () => {
     });
     await blend.fit(train, { seed: 1 });
     expect(blend.notes[0]).toMatch(
-      /^1 further epoch\(s\) chosen on the holdout \(blend MRR@10 after 0\.\.2 further epochs on the rest of training: ([0-9.]+), ([0-9.]+), ([0-9.]+)\)$/,
+      /^1 further epoch\(s\) chosen on the holdout \(blend hr@20\+mrr@20 after 0\.\.2 further epochs on the rest of training: ([0-9.]+), ([0-9.]+), ([0-9.]+)\)$/,
     );
     expect(blend.notes.join(' ')).toMatch(
       /one-epoch then trained 1 more epoch\(s\) on all training data/,
