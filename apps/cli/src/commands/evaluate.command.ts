@@ -166,7 +166,7 @@ function summaryLine(r: ModelEvaluation, ks: readonly number[]): string {
   return (
     `${r.model}: HR@${k} ${r.metrics.hr[k].toFixed(4)} NDCG@${k} ${r.metrics.ndcg[k].toFixed(4)} ` +
     `HR@${k2} ${r.metrics.hr[k2].toFixed(4)} MRR@${k2} ${r.metrics.mrr[k2].toFixed(4)} | ` +
-    `train ${r.trainSeconds.toFixed(1)} s, ${r.scoreLatency.medianMs.toFixed(3)} ms/case ` +
+    `train ${r.trainSeconds.toFixed(1)} s (CPU ${r.trainCpuSeconds.toFixed(1)} s), ${r.scoreLatency.medianMs.toFixed(3)} ms/case ` +
     `(${r.scoreLatency.medianMs.toFixed(2)} s per 1,000 histories), wall ${r.wallSeconds.toFixed(1)} s\n`
   );
 }

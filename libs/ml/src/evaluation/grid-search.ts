@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { MetricsAtK, metricValue, parseMetricKey } from './metrics';
+import { timed } from './fit-timer';
 import { scoreSplit } from './harness';
 import type { EvaluationSplit } from './protocols';
 import type { ParamGrid, Params, ParamValue, Recommender } from './recommender';
@@ -9,6 +10,7 @@ export interface TuningTrial {
   readonly metrics: MetricsAtK;
   readonly objective: number;
   readonly fitSeconds: number;
+  readonly fitCpuSeconds: number;
   readonly scoreSeconds: number;
 }
 
@@ -52,6 +54,7 @@ export interface GridSearchResult {
   /** The fitted best model, when keepBestModel was set. */
   readonly bestModel?: Recommender;
   readonly bestFitSeconds: number;
+  readonly bestFitCpuSeconds: number;
 }
 
 /** All combinations of a grid, the first parameter varying slowest. */
@@ -91,6 +94,7 @@ export async function gridSearch(options: GridSearchOptions): Promise<GridSearch
   let bestModel: Recommender | undefined;
   let best: TuningTrial | undefined;
   let bestFitSeconds = 0;
+  let bestFitCpuSeconds = 0;
   const planned =
     strategy === 'grid'
       ? gridCombinations(options.grid).length
@@ -101,20 +105,20 @@ export async function gridSearch(options: GridSearchOptions): Promise<GridSearch
     if (cached) return cached;
     const trialNo = trials.length + 1;
     const model = options.create(params);
-    const t0 = performance.now();
-    await model.fit(options.split.train, {
-      seed: options.seed,
-      onProgress: (p) =>
-        options.onProgress?.({
-          trial: trialNo,
-          trials: planned,
-          params,
-          stage: 'fit',
-          done: Math.round(p.fraction * 1000),
-          total: 1000,
-        }),
-    });
-    const fitSeconds = (performance.now() - t0) / 1000;
+    const fitTime = await timed(() =>
+      model.fit(options.split.train, {
+        seed: options.seed,
+        onProgress: (p) =>
+          options.onProgress?.({
+            trial: trialNo,
+            trials: planned,
+            params,
+            stage: 'fit',
+            done: Math.round(p.fraction * 1000),
+            total: 1000,
+          }),
+      }),
+    );
     const scored = scoreSplit(model, options.split, {
       ks: ksWithObjective,
       maxCases: options.maxCases,
@@ -126,14 +130,16 @@ export async function gridSearch(options: GridSearchOptions): Promise<GridSearch
       params,
       metrics: scored.metrics,
       objective: metricValue(scored.metrics, metric),
-      fitSeconds,
+      fitSeconds: fitTime.seconds,
+      fitCpuSeconds: fitTime.cpuSeconds,
       scoreSeconds: scored.seconds,
     };
     trials.push(trial);
     cache.set(keyOf(params), trial);
     if (!best || trial.objective > best.objective) {
       best = trial;
-      bestFitSeconds = fitSeconds;
+      bestFitSeconds = fitTime.seconds;
+      bestFitCpuSeconds = fitTime.cpuSeconds;
       if (options.keepBestModel) {
         bestModel?.dispose?.();
         bestModel = model;
@@ -172,5 +178,6 @@ export async function gridSearch(options: GridSearchOptions): Promise<GridSearch
     seconds: (performance.now() - started) / 1000,
     bestModel,
     bestFitSeconds,
+    bestFitCpuSeconds,
   };
 }

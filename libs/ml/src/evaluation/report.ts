@@ -41,6 +41,7 @@ export function renderMarkdown(report: EvaluationReport, options: RenderOptions 
     'model',
     ...cols.map((c) => `${LABEL[c.m]}@${c.k}`),
     'train s',
+    'train CPU s',
     'ms/case (median)',
     'wall s',
   ];
@@ -56,12 +57,12 @@ export function renderMarkdown(report: EvaluationReport, options: RenderOptions 
   lines.push(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
 
   const anchorRow = (a: Anchor, label: string): string =>
-    `| ${label} | ${cols.map((c) => fmt(a.metrics[c.m]?.[c.k], digits)).join(' | ')} | | | |`;
+    `| ${label} | ${cols.map((c) => fmt(a.metrics[c.m]?.[c.k], digits)).join(' | ')} | | | | |`;
 
   for (const r of report.results) {
     lines.push(
       `| **${r.model}** | ${cols.map((c) => fmt(r.metrics[c.m][c.k], digits)).join(' | ')} | ` +
-        `${seconds(r.trainSeconds)} | ${r.scoreLatency.medianMs.toFixed(3)} | ${seconds(r.wallSeconds)} |`,
+        `${seconds(r.trainSeconds)} | ${seconds(r.trainCpuSeconds)} | ${r.scoreLatency.medianMs.toFixed(3)} | ${seconds(r.wallSeconds)} |`,
     );
     for (const a of anchorSet?.anchors.filter(
       (x) => x.source === 'measured' && x.model === r.model,
