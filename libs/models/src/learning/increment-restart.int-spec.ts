@@ -206,6 +206,35 @@ describe('a swapped update after a restart (SQLite event store, file artifact st
     expect((await servedAfterRestart()).label).toBe('ring@1+2');
   });
 
+  it("given serving running in another process, when this process's learning loop stores and records an update, then that serving picks it up from the event", async () => {
+    const other = new ServingModels(store, registry, artifacts);
+    await other.start();
+    const servedLabel = () => {
+      const lease = other.acquire('ring')!;
+      try {
+        return lease.model.label;
+      } finally {
+        lease.release();
+      }
+    };
+    try {
+      const before = servedLabel();
+      const { slot, event } = await loadAndUpdate();
+      expect(before).not.toBe(`ring@1+${event.increment}`);
+
+      const deadline = Date.now() + 30_000;
+      while (servedLabel() !== `ring@1+${event.increment}` && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(servedLabel()).toBe(`ring@1+${event.increment}`);
+      const lease = other.acquire('ring')!;
+      expect(scoresOf(lease.model)).toEqual(scoresOf(slot.current!.servable));
+      lease.release();
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("given the latest update's files are missing, when loaded afresh, then both sides start from the champion as trained and warn", async () => {
     const { event } = await loadAndUpdate();
     warnings.splice(0); // loading for the update may warn about an earlier test's increment

@@ -235,3 +235,46 @@ describe('ServingModels after a restart', () => {
     await serving.stop();
   });
 });
+
+describe('ServingModels following updates stored by another process', () => {
+  it('given the champion serving as trained, when a later stored update is recorded, then a refresh serves it', async () => {
+    const { serving, updated } = holder();
+    await serving.refresh('shop');
+    updated(1, 3);
+
+    await serving.refresh('shop');
+
+    const served = scoresServed(serving);
+    expect(served.label).toBe('shop@1+3');
+    expect(served.scores).toEqual(await scoresOf(artifactOf(1, UPDATED)));
+    await serving.stop();
+  });
+
+  it("given this process's learning loop already serves a later update, when an earlier update's event arrives, then the later one keeps serving", async () => {
+    const { serving, updated } = holder();
+    await serving.refresh('shop');
+    const ours = await ServableModel.fromFiles(artifactOf(1, UPDATED), { increment: 4 });
+    serving.replace('shop', ours);
+    updated(1, 3);
+
+    await serving.refresh('shop');
+
+    expect(scoresServed(serving).label).toBe('shop@1+4');
+    expect(ours.isDisposed).toBe(false);
+    await serving.stop();
+  });
+
+  it("given an update serving, when a later update's files are gone, then the serving update stays rather than the version as trained", async () => {
+    const { serving, updated, warnings } = holder();
+    updated(1, 1);
+    await serving.refresh('shop');
+    updated(1, 2, false);
+
+    await serving.refresh('shop');
+
+    expect(scoresServed(serving).label).toBe('shop@1+1');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/update shop@1\+2/);
+    await serving.stop();
+  });
+});

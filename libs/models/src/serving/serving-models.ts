@@ -68,8 +68,9 @@ export type ServingLog = (level: 'log' | 'warn' | 'error', message: string) => v
  * keeps answering, then one reference assignment switches; requests that
  * leased the old one finish on it, and it is disposed after the last
  * release. Follows the `model-` streams through the store's subscription,
- * so a promotion or rollback made by any process (the CLI, another Pulse)
- * is picked up within the subscription's latency.
+ * so a promotion or rollback made by any process (the CLI, another Pulse),
+ * and an update another process's learning loop swapped in and stored, are
+ * picked up within the subscription's latency.
  */
 export class ServingModels {
   private readonly slots = new Map<string, Slot>();
@@ -94,12 +95,14 @@ export class ServingModels {
     if (this.stopped) return;
     this.subscription = this.events.subscribeToAll({
       after: head,
-      filter: { streamPrefixes: [MODEL_STREAM_PREFIX], eventTypes: ['ModelPromoted', 'ModelRolledBack'] },
+      // Updates too: one stored by another process's learning loop serves here as well.
+      filter: { streamPrefixes: [MODEL_STREAM_PREFIX], eventTypes: ['ModelPromoted', 'ModelRolledBack', 'ModelIncrementallyUpdated'] },
     });
     const subscription = this.subscription;
     this.following = (async () => {
       try {
         for await (const event of subscription) {
+          if (event.type === 'ModelIncrementallyUpdated' && !(event.data.swapped === true && event.data.artifact)) continue;
           void this.refresh(event.streamId.slice(MODEL_STREAM_PREFIX.length));
         }
       } catch (error) {
@@ -194,26 +197,31 @@ export class ServingModels {
     const version = state.champion;
     this.champions.set(name, { version, since: state.championSince });
     const current = this.slots.get(name);
-    if (current?.model.version === version) return;
     if (version === undefined) {
       // Nothing to serve (never promoted): drop whatever this process had.
       this.slots.delete(name);
       current?.retire();
       return;
     }
+    const weights = await this.startingWeights(name, version);
+    if (current?.model.version === version && (weights.increment?.increment ?? 0) <= current.model.increment) return;
     const trained = state.versions.find((v) => v.version === version)?.trained;
     try {
       const started = Date.now();
       const { loaded: model } = await loadStartingWeights(
         this.artifacts,
         name,
-        await this.startingWeights(name, version),
+        weights,
         (files, increment) => ServableModel.fromFiles(files, { increment }),
         (message) => this.log('warn', message),
       );
       if (this.stopped) return model.dispose();
-      // Re-read: the learning loop may have replaced the slot while this version loaded.
+      // Re-read: the learning loop may have replaced the slot while this version loaded,
+      // possibly with a later update of it than the one just read from the store.
       const replaced = this.slots.get(name);
+      if (replaced && replaced.model.version === version && replaced.model.increment >= model.increment) {
+        return model.dispose();
+      }
       this.slots.set(name, new Slot(model, state.championSince ?? new Date().toISOString()));
       replaced?.retire();
       this.log(
