@@ -51,18 +51,38 @@ describe('IncrementRetention (file artifact store)', () => {
     for (const increment of [4, 6, 9])
       await artifacts.put({ model: 'shop', version: 2, increment }, weights(increment));
     const retention = new IncrementRetention(artifacts, 'shop');
-    retention.startFrom(2, [4, 6, 9]);
+    // 4 was superseded before the restart (its process crashed before deleting it): the start keeps the last two only.
+    expect(await retention.startFrom(2, { stored: [4, 6, 9], attempts: 9 })).toEqual([4]);
     await artifacts.put({ model: 'shop', version: 2, increment: 11 }, weights(11));
 
     expect(await retention.recorded(2, 11)).toEqual([6]);
 
-    // 4 was superseded before the restart (its process deleted it; here it is left over): the start keeps the last two only.
     expect([
       await stored(2, 4),
       await stored(2, 6),
       await stored(2, 9),
       await stored(2, 11),
-    ]).toEqual([true, false, true, true]);
+    ]).toEqual([false, false, true, true]);
+  });
+
+  it('given files a crash left without an event, when the loop starts, then those the log has finished with go and a later one, maybe being stored now, stays', async () => {
+    await artifacts.put({ model: 'shop', version: 3 }, weights(0));
+    // 5 and 8 swapped and recorded; 7 stored, then the process died before recording it
+    // (the restarted loop recorded 7 again as kept out); 9 is being stored by another process.
+    for (const increment of [5, 7, 8, 9])
+      await artifacts.put({ model: 'shop', version: 3, increment }, weights(increment));
+    await artifacts.put({ model: 'shop', version: 4, increment: 1 }, weights(1));
+    const retention = new IncrementRetention(artifacts, 'shop');
+
+    expect(await retention.startFrom(3, { stored: [5, 8], attempts: 8 })).toEqual([7]);
+
+    expect([await stored(3, 5), await stored(3, 7), await stored(3, 8), await stored(3, 9)]).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
+    expect([await stored(3), await stored(4, 1)]).toEqual([true, true]);
   });
 
   it("given a promotion, when the new champion's increments are recorded, then the old version's latest increments stay for a rollback", async () => {

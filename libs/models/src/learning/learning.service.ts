@@ -138,8 +138,14 @@ export class LearningService implements OnApplicationBootstrap, BeforeApplicatio
         return;
       }
       this.slot.swap(live);
-      this.retention.startFrom(start.version, start.stored);
       this.logger.log(`learning from ${this.slot.label()} (${live.metadata.items.length} items)`);
+      // Space only: a failed clean-up is worth a warning, not a stopped loop.
+      await this.retention.startFrom(start.version, start).then(
+        (leftOver) =>
+          leftOver.length > 0 &&
+          this.logger.log(`deleted ${leftOver.length} stored update(s) of ${this.options.model}@${start.version} that a crash left behind (${leftOver.join(', ')})`),
+        (error: unknown) => this.logger.warn(`cannot clean up stored updates of ${this.options.model}@${start.version}: ${(error as Error).message}`),
+      );
     } catch (error) {
       this.logger.error(`cannot load the champion of ${this.options.model}: ${(error as Error).message}`);
     }

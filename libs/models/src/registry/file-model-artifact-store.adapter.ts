@@ -105,6 +105,22 @@ export class FileModelArtifactStore implements ModelArtifactStore {
     return true;
   }
 
+  async increments(model: string, version: number): Promise<number[]> {
+    validateArtifact({ model, version });
+    let names: string[];
+    try {
+      names = await fs.readdir(join(this.root, model));
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+    const prefix = `${version}+`;
+    return names
+      .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+      .map((name) => Number(name.slice(prefix.length)))
+      .sort((a, b) => a - b);
+  }
+
   async close(): Promise<void> {}
 
   /** The immutable directory the version's link points at. */

@@ -115,6 +115,14 @@ export class GridFsModelArtifactStore implements ModelArtifactStore {
     return removed.deletedCount > 0 || orphans > 0;
   }
 
+  async increments(model: string, version: number): Promise<number[]> {
+    validateArtifact({ model, version });
+    const manifests = await this.manifests
+      .find({ model, version, increment: { $exists: true } }, { projection: { increment: 1 } })
+      .toArray();
+    return manifests.map((m) => m.increment!).sort((a, b) => a - b);
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }

@@ -150,6 +150,22 @@ export function describeModelArtifactStoreContract(name: string, makeStore: () =
       expect(digests(await store.get({ model, version: 1 }))).toEqual(digests(v1Files()));
     });
 
+    it("lists a version's stored increments in order, not the version's own files nor other versions' increments", async () => {
+      const model = newModel();
+      await put(model, 1, v1Files());
+      for (const increment of [10, 2, 7]) await put(model, 1, { 'weights.bin': weights(increment, 10) }, increment);
+      await put(model, 2, { 'weights.bin': weights(40, 10) }, 1);
+      await put(model, 11, { 'weights.bin': weights(41, 10) }, 3);
+
+      expect(await store.increments(model, 1)).toEqual([2, 7, 10]);
+      expect(await store.increments(model, 2)).toEqual([1]);
+      expect(await store.increments(model, 3)).toEqual([]);
+      expect(await store.increments(newModel(), 1)).toEqual([]);
+      await store.delete({ model, version: 1, increment: 7 });
+      expect(await store.increments(model, 1)).toEqual([2, 10]);
+      await expect(store.increments('../etc', 1)).rejects.toThrow(/^model: /);
+    });
+
     it('refuses names that could escape the store, naming the field', async () => {
       await expect(store.put({ model: '../etc', version: 1 }, v1Files())).rejects.toThrow(/^model: /);
       await expect(store.put({ model: newModel(), version: 0 }, v1Files())).rejects.toThrow(/^version: /);

@@ -28,6 +28,8 @@ export interface ModelArtifactStore {
   get(key: ArtifactKey): Promise<Record<string, Uint8Array>>;
   /** Removes a version's files; false when there was nothing to remove. */
   delete(key: ArtifactKey): Promise<boolean>;
+  /** The increments of a version that have files stored, ascending (what a clean-up after a crash needs to find). */
+  increments(model: string, version: number): Promise<number[]>;
   close(): Promise<void>;
 }
 
