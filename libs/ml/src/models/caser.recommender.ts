@@ -1,29 +1,18 @@
+import type { Params } from '../evaluation/recommender';
+import type { ModelArtifactsData } from '../runtime/model-artifacts';
+import { epochAverages, holdoutNote, softmaxNote } from '../training/fit-support';
 import { overrideParams } from '../training/model-params';
-import * as tf from '@tensorflow/tfjs';
-import type { Sequences } from '../datasets/sequence-dataset';
-import type { FitOptions, Params, Recommender, TrainingData } from '../evaluation/recommender';
-import { loadModel, ModelArtifactsData, saveModel } from '../runtime/model-artifacts';
-import { initTf } from '../runtime/tf-runtime';
-import {
-  trainSequenceModel,
-  TrainerState,
-  TrainingReport,
-  TrainingSettings,
-} from '../training/sequence-trainer';
-import { carveHoldout } from '../training/validation-holdout';
+import type { SequenceTrainingParams } from '../training/training-params';
 import { buildCaser, CaserEncoder } from './caser.model';
-import { encodeHistories } from './sequence-features';
 import {
-  epochAverages,
-  fitCallbacks,
-  holdoutNote,
-  holdoutValidator,
-  resolveProgress,
-  softmaxNote,
-} from '../training/fit-support';
+  ArtifactCheck,
+  EncoderNetwork,
+  FitSummary,
+  SequenceEncoderRecommender,
+} from './sequence-encoder.recommender';
 
 /** Caser's architecture + the shared trainer's settings. */
-export interface CaserParams {
+export interface CaserParams extends SequenceTrainingParams {
   /** d: item embedding and dense-layer size. */
   readonly hiddenSize: number;
   /** L: latest items per prediction. */
@@ -41,20 +30,6 @@ export interface CaserParams {
   readonly longTerm: boolean;
   /** Add the latest item's embedding to z (a direct transition term, as GRU4Rec's inputSkip). */
   readonly inputSkip: boolean;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  /** 0: full softmax; n: sampled softmax with n negatives + in-batch targets (+ logQ). */
-  readonly negatives: number;
-  readonly negativeAlpha: number;
-  readonly logQ: boolean;
-  readonly windows: 'last' | 'all';
-  readonly patience: number;
-  readonly evalEvery: number;
-  readonly validationSequences: number;
-  readonly progress: 'auto' | 'bar' | 'log' | 'none';
-  readonly stopFile: string;
-  readonly seed: number;
 }
 
 /** Caser's paper defaults where they apply (d 50, L 5, n_h 16, n_v 4, dropout 0.5). */
@@ -111,48 +86,31 @@ export function caserParams(params: Params): CaserParams {
   return p;
 }
 
-const ARTIFACT_FORMAT = 'pulse-caser-recommender/1';
+/** Caser's artifact tag, and what `load` looks for in an artifact. */
+const ARTIFACTS: ArtifactCheck = {
+  format: 'pulse-caser-recommender/1',
+  encoders: [CaserEncoder],
+  noEncoder: 'artifact has no Caser encoder layer',
+};
 
 /**
- * Caser behind the harness's Recommender interface. Training is the shared
- * sequence trainer (softmax at every position, length buckets, early stopping
- * on a holdout carved from the training data, progress bars); scoring feeds
- * only each history's latest L items, the only ones Caser looks at.
+ * Caser behind the harness's Recommender interface. Training, scoring and
+ * artifacts are the shared sequence-encoder machinery (softmax at every
+ * position, length buckets, early stopping on a holdout carved from the
+ * training data, progress bars); scoring feeds only each history's latest L
+ * items, the only ones Caser looks at (maxLen with the long-term vector).
  */
-export class CaserRecommender implements Recommender {
+export class CaserRecommender extends SequenceEncoderRecommender<CaserParams, CaserEncoder> {
   readonly name = 'caser';
-  readonly params: CaserParams;
-  private network: { model: tf.LayersModel; encoder: CaserEncoder } | undefined;
-  private itemsT: tf.Tensor2D | undefined;
-  private readonly trainer: TrainerState = { epochsDone: 0 };
-  private lastReport: TrainingReport | undefined;
-  private readonly noteList: string[] = [];
 
   constructor(params: Partial<CaserParams> = {}) {
-    this.params = caserParams(params as Params);
+    super(caserParams(params as Params));
   }
 
-  get notes(): readonly string[] {
-    return this.noteList;
-  }
-  get report(): TrainingReport | undefined {
-    return this.lastReport;
-  }
-  get epochsTrained(): number {
-    return this.trainer.epochsDone;
-  }
-
-  async fit(train: TrainingData, options: FitOptions = {}): Promise<void> {
-    const runtime = await initTf();
+  protected build(numItems: number, seed: number): EncoderNetwork<CaserEncoder> {
     const p = this.params;
-    const seed = options.seed ?? p.seed;
-    if (this.network && this.network.encoder.numItems !== train.numItems) {
-      throw new Error(
-        `caser: loaded model has ${this.network.encoder.numItems} items, training data ${train.numItems}`,
-      );
-    }
-    this.network ??= buildCaser({
-      numItems: train.numItems,
+    return buildCaser({
+      numItems,
       embeddingSize: p.hiddenSize,
       windowLength: p.windowLength,
       numHorizontal: p.numHorizontal,
@@ -165,97 +123,28 @@ export class CaserRecommender implements Recommender {
       embeddingDropout: p.embeddingDropout,
       seed,
     });
-    this.dropScoringTable();
-    const holdout =
-      p.validationSequences > 0 ? carveHoldout(train, p.validationSequences, seed) : undefined;
-    const sequences: Sequences = holdout ? holdout.train : train.sequences;
-    const progress = resolveProgress(p.progress, options);
-    const settings: TrainingSettings = {
-      epochs: p.epochs,
-      batchSize: p.batchSize,
-      learningRate: p.learningRate,
-      negatives: p.negatives,
-      negativeAlpha: p.negativeAlpha,
-      logQ: p.logQ,
-      windows: p.windows,
-      patience: p.patience,
-      evalEvery: p.evalEvery,
-      seed,
-      progress,
-      ...fitCallbacks(p.stopFile, options),
-      validate: holdoutValidator(this, holdout, seed, () => this.dropScoringTable()),
-    };
-    const r = (this.lastReport = await trainSequenceModel(
-      this.network.encoder,
-      sequences,
-      settings,
-      this.trainer,
-    ));
+  }
+
+  protected override scoringWindow(encoder: CaserEncoder): number {
+    const { windowLength, maxLen, longTerm } = encoder.config;
+    return longTerm ? maxLen : windowLength;
+  }
+
+  protected fitNotes({ backend, report: r, holdout, numItems }: FitSummary): string[] {
+    const p = this.params;
     const avg = epochAverages(r.epochs);
-    this.noteList.length = 0;
-    this.noteList.push(
-      `tfjs backend ${runtime.backend}; L ${p.windowLength}, n_h ${p.numHorizontal}, n_v ${p.numVertical}, d ${p.hiddenSize}` +
+    return [
+      `tfjs backend ${backend}; L ${p.windowLength}, n_h ${p.numHorizontal}, n_v ${p.numVertical}, d ${p.hiddenSize}` +
         `${p.tiedOutput ? ', tied output' : ''}; ` +
         `${r.epochs.length} epochs at ${avg.seconds.toFixed(1)} s/epoch (${avg.cpuSeconds.toFixed(1)} s CPU), best epoch ${r.bestEpoch}` +
         holdoutNote(r.bestValidation, holdout),
-      softmaxNote(p.negatives, train.numItems, p.logQ),
+      softmaxNote(p.negatives, numItems, p.logQ),
       'no user embedding (the harness scores histories only)',
-    );
+    ];
   }
 
-  private dropScoringTable(): void {
-    this.itemsT?.dispose();
-    this.itemsT = undefined;
-  }
-
-  private requireNetwork(): { model: tf.LayersModel; encoder: CaserEncoder } {
-    if (!this.network) throw new Error('caser: call fit() or load() before scoring');
-    return this.network;
-  }
-
-  /** Output table without the padding row, transposed once: [d + 1, numItems]. */
-  private scoringTable(): tf.Tensor2D {
-    if (!this.itemsT) {
-      const { encoder } = this.requireNetwork();
-      this.itemsT = tf.tidy(
-        () =>
-          tf.transpose(
-            tf.slice(encoder.itemTable(), [1, 0], [encoder.numItems, encoder.hiddenSize]),
-          ) as tf.Tensor2D,
-      );
-    }
-    return this.itemsT;
-  }
-
-  scoreBatch(histories: readonly Int32Array[], out: Float32Array): void {
-    const { encoder } = this.requireNetwork();
-    const table = this.scoringTable();
-    const { windowLength, maxLen, longTerm } = encoder.config;
-    const batch = encodeHistories(histories, longTerm ? maxLen : windowLength);
-    const scores = tf.tidy(() => {
-      const ids = tf.tensor2d(batch.ids, [batch.rows, batch.length], 'int32');
-      const hidden = encoder.apply(ids, { training: false }) as tf.Tensor3D;
-      const last = tf.reshape(
-        tf.slice(hidden, [0, batch.length - 1, 0], [batch.rows, 1, encoder.hiddenSize]),
-        [batch.rows, encoder.hiddenSize],
-      ) as tf.Tensor2D;
-      return tf.matMul(last, table);
-    });
-    out.set((scores.dataSync() as Float32Array).subarray(0, histories.length * table.shape[1]));
-    scores.dispose();
-  }
-
-  scoreAll(history: Int32Array, out: Float32Array): void {
-    this.scoreBatch([history], out);
-  }
-
-  /** Plain artifacts (topology + weights + params) for files or GridFS. */
-  async save(): Promise<ModelArtifactsData> {
-    return saveModel(this.requireNetwork().model, {
-      format: ARTIFACT_FORMAT,
-      params: this.params,
-      epochsTrained: this.trainer.epochsDone,
-    });
+  protected artifactHeader() {
+    return { format: ARTIFACTS.format };
   }
 
   /** Restores a saved Caser; `fit` on it continues training (Adam restarts its moments). */
@@ -263,25 +152,10 @@ export class CaserRecommender implements Recommender {
     artifacts: ModelArtifactsData,
     overrides: Partial<CaserParams> = {},
   ): Promise<CaserRecommender> {
-    await initTf();
-    const meta = artifacts.userDefinedMetadata as
-      { format?: string; params?: CaserParams; epochsTrained?: number } | undefined;
-    if (meta?.format !== ARTIFACT_FORMAT || !meta.params)
-      throw new Error(`not a ${ARTIFACT_FORMAT} artifact`);
-    const model = await loadModel(artifacts);
-    const encoder = model.layers.find((l) => l instanceof CaserEncoder) as CaserEncoder | undefined;
-    if (!encoder) throw new Error('artifact has no Caser encoder layer');
-    const rec = new CaserRecommender({ ...meta.params, ...overrides });
-    rec.network = { model, encoder };
-    rec.trainer.epochsDone = meta.epochsTrained ?? 0;
-    return rec;
-  }
-
-  dispose(): void {
-    this.dropScoringTable();
-    this.network?.model.dispose();
-    this.network = undefined;
-    this.trainer.optimizer?.dispose();
-    this.trainer.optimizer = undefined;
+    return SequenceEncoderRecommender.loadArtifacts(
+      artifacts,
+      ARTIFACTS,
+      (saved: { params: CaserParams }) => new CaserRecommender({ ...saved.params, ...overrides }),
+    );
   }
 }

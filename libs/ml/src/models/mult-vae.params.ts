@@ -1,8 +1,9 @@
 import { overrideParams } from '../training/model-params';
 import type { Params } from '../evaluation/recommender';
+import type { TrainingParams } from '../training/training-params';
 
 /** Everything that defines one Mult-VAE: architecture + training settings. */
-export interface MultVaeParams {
+export interface MultVaeParams extends TrainingParams {
   /** Encoder/decoder hidden layer width (paper: 600). */
   readonly hiddenSize: number;
   /** Latent size (paper: 200). */
@@ -15,20 +16,6 @@ export interface MultVaeParams {
   readonly annealEpochs: number;
   /** 1: the paper's binary input; < 1: weight decay^(distance from the end), then L2-normalised. */
   readonly inputDecay: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  /** 0: full softmax over every item; n: the batch's items + n sampled uniformly, logQ-corrected. */
-  readonly negatives: number;
-  /** Evaluations without improvement before stopping (0 = never stop early). */
-  readonly patience: number;
-  readonly evalEvery: number;
-  /** Sequences carved from the training data for early stopping (0 = none). */
-  readonly validationSequences: number;
-  readonly progress: 'auto' | 'bar' | 'log' | 'none';
-  /** If set, training stops after the epoch during which this file appears. */
-  readonly stopFile: string;
-  readonly seed: number;
 }
 
 export const MULT_VAE_DEFAULTS: MultVaeParams = {

@@ -1,9 +1,10 @@
 import { overrideParams } from '../../training/model-params';
 import type { Params } from '../../evaluation/recommender';
+import type { SampledSoftmaxParams } from '../../training/training-params';
 import type { Pooling, Similarity } from './two-tower.model';
 
 /** Everything that defines one two-tower model: architecture, features, training. */
-export interface TwoTowerParams {
+export interface TwoTowerParams extends SampledSoftmaxParams {
   /** Per-feature embedding width e. */
   readonly embeddingSize: number;
   /** Hidden layer of each tower's MLP. */
@@ -29,22 +30,6 @@ export interface TwoTowerParams {
   readonly titleSlots: number;
   readonly minTokenCount: number;
   readonly maxTitleVocabulary: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  /** 0: full softmax; n: in-batch targets + n sampled negatives (logQ-corrected when logQ). */
-  readonly negatives: number;
-  readonly negativeAlpha: number;
-  readonly logQ: boolean;
-  /** Evaluations without improvement before stopping (0 = never). */
-  readonly patience: number;
-  readonly evalEvery: number;
-  /** Sequences carved from the training data for early stopping (0 = none). */
-  readonly validationSequences: number;
-  readonly progress: 'auto' | 'bar' | 'log' | 'none';
-  /** If set, training stops after the epoch during which this file appears. */
-  readonly stopFile: string;
-  readonly seed: number;
 }
 
 export const TWO_TOWER_DEFAULTS: TwoTowerParams = {
