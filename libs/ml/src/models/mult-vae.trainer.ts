@@ -1,7 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
-import { Presets, SingleBar } from 'cli-progress';
 import type { Sequences } from '../datasets/sequence-dataset';
+import { EarlyStopping, isValidationEpoch } from '../training/early-stopping';
+import type { EpochLoopSettings } from '../training/epoch-loop';
+import { EpochClock, epochBar, formatTiming, formatValidation } from '../training/epoch-progress';
+import type { EpochProgressMode, EpochTiming } from '../training/epoch-progress';
 import { CandidateSampler } from '../training/softmax-loss';
 import { deriveSeed, SeededRandom } from '../util/random';
 import { ArrayAdam } from './mult-vae.adam';
@@ -31,8 +34,7 @@ export interface MultVaeNetwork {
   epochsDone: number;
 }
 
-export interface MultVaeTrainingSettings {
-  readonly epochs: number;
+export interface MultVaeTrainingSettings extends EpochLoopSettings {
   readonly batchSize: number;
   readonly learningRate: number;
   /** Input dropout rate (paper: 0.5). */
@@ -44,27 +46,21 @@ export interface MultVaeTrainingSettings {
   /** 0 (or >= items): full softmax; else in-batch items + this many sampled items, logQ-corrected. */
   readonly negatives: number;
   readonly inputDecay: number;
-  readonly patience: number;
   readonly evalEvery: number;
   readonly seed: number;
-  readonly progress: 'bar' | 'log' | 'none';
-  readonly log?: (line: string) => void;
-  readonly onProgress?: (fraction: number, message: string) => void;
-  readonly shouldStop?: () => boolean;
-  /** Early-stopping metric, higher is better (holdout NDCG/MRR through the harness). */
+  readonly progress: EpochProgressMode;
+  /** Early-stopping metric, higher is better (holdout NDCG/MRR through the harness); synchronous, as this loop is. */
   readonly validate?: () => number;
   /** Called after every weight update (the recommender drops its cached scoring tensors). */
   readonly onUpdate?: () => void;
 }
 
-export interface MultVaeEpoch {
+export interface MultVaeEpoch extends EpochTiming {
   readonly epoch: number;
   /** Multinomial negative log-likelihood per row (sampled softmax: its estimate). */
   readonly nll: number;
   readonly kl: number;
   readonly beta: number;
-  readonly seconds: number;
-  readonly cpuSeconds: number;
   readonly validation?: number;
 }
 
@@ -237,7 +233,10 @@ function snapshot(w: MultVaeWeights): MultVaeWeights {
  * Trains Mult-VAE to reconstruct each training sequence's interaction vector
  * (users: the history; sessions: the session), with input dropout, KL
  * annealing, Adam, and early stopping on `validate`; the best epoch's weights
- * are restored at the end.
+ * are restored at the end. The loop is the shared one's synchronous twin
+ * (training/epoch-loop.ts): the steps run in JS arrays and `fit` calls it
+ * without awaiting, so it uses the same parts (bar, clock, early stopping)
+ * rather than the async loop itself.
  */
 export function trainMultVae(
   net: MultVaeNetwork,
@@ -259,13 +258,14 @@ export function trainMultVae(
   const order = Int32Array.from({ length: vectors.rows }, (_, i) => i);
   const betaAt = (step: number) =>
     s.annealSteps > 0 ? s.beta * Math.min(1, step / s.annealSteps) : s.beta;
+  const betaBefore = betaAt(net.step);
   const records: MultVaeEpoch[] = [];
-  let best = -Infinity;
-  let bestEpoch = net.epochsDone;
-  let bestBeta = betaAt(net.step);
-  let bestWeights: MultVaeWeights | undefined;
-  let sinceBest = 0;
-  let stoppedEarly = false;
+  const stopping = new EarlyStopping(net.epochsDone, s.patience, {
+    copy: () => snapshot(net.weights),
+    restore: (copy) => {
+      for (const name of MULT_VAE_PARAMS) net.weights[name].set(copy[name]);
+    },
+  });
   const started = performance.now();
   const evalEvery = Math.max(1, s.evalEvery);
 
@@ -273,23 +273,14 @@ export function trainMultVae(
     const epoch = net.epochsDone + 1;
     rng.shuffle(order);
     const batches = Math.ceil(order.length / s.batchSize);
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
+    const clock = new EpochClock();
     let nllSum = 0;
     let klSum = 0;
     let seen = 0;
-    const bar =
-      s.progress === 'bar'
-        ? new SingleBar(
-            {
-              format: `mult-vae epoch ${epoch} [{bar}] {value}/{total} batches | nll {nll} | beta {beta} | {speed} rows/s | {duration_formatted} | ETA {eta_formatted}`,
-              stream: process.stderr,
-              hideCursor: true,
-              etaBuffer: 30,
-            },
-            Presets.shades_classic,
-          )
-        : undefined;
+    const bar = epochBar(
+      s.progress,
+      `mult-vae epoch ${epoch} [{bar}] {value}/{total} batches | nll {nll} | beta {beta} | {speed} rows/s | {duration_formatted} | ETA {eta_formatted}`,
+    );
     bar?.start(batches, 0, { nll: '-', beta: '-', speed: '-' });
     for (let b = 0; b < batches; b++) {
       const picked = order.subarray(b * s.batchSize, Math.min(order.length, (b + 1) * s.batchSize));
@@ -300,7 +291,7 @@ export function trainMultVae(
       nllSum += r.nll * picked.length;
       klSum += r.kl * picked.length;
       seen += picked.length;
-      const speed = Math.round(seen / Math.max((performance.now() - t0) / 1000, 1e-9));
+      const speed = clock.rate(seen);
       bar?.update(b + 1, {
         nll: (nllSum / seen).toFixed(3),
         beta: beta.toFixed(3),
@@ -313,58 +304,44 @@ export function trainMultVae(
     }
     bar?.stop();
     net.epochsDone = epoch;
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    let validation: number | undefined;
-    if (s.validate && ((e + 1) % evalEvery === 0 || e + 1 === s.epochs)) validation = s.validate();
+    const timing = clock.stop();
+    const validation =
+      s.validate && isValidationEpoch(e, s.epochs, evalEvery) ? s.validate() : undefined;
     const record: MultVaeEpoch = {
       epoch,
       nll: nllSum / Math.max(1, seen),
       kl: klSum / Math.max(1, seen),
       beta: betaAt(net.step),
-      seconds,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      seconds: timing.seconds,
+      cpuSeconds: timing.cpuSeconds,
       validation,
     };
     records.push(record);
     if (s.progress !== 'none') {
       log(
         `mult-vae epoch ${epoch}: nll ${record.nll.toFixed(3)}, kl ${record.kl.toFixed(2)}, ` +
-          `beta ${record.beta.toFixed(3)}, ${seconds.toFixed(1)} s (${record.cpuSeconds.toFixed(1)} s CPU)` +
-          (validation !== undefined ? `, validation ${validation.toFixed(4)}` : ''),
+          `beta ${record.beta.toFixed(3)}, ${formatTiming(record)}${formatValidation(validation)}`,
       );
     }
-    if (validation !== undefined) {
-      if (validation > best) {
-        best = validation;
-        bestEpoch = epoch;
-        bestBeta = record.beta;
-        sinceBest = 0;
-        bestWeights = snapshot(net.weights);
-      } else if (s.patience > 0 && ++sinceBest >= s.patience) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    if (s.shouldStop?.()) {
-      stoppedEarly = true;
-      if (s.progress !== 'none') log(`stop requested after epoch ${epoch}`);
-      break;
-    }
+    const stop = stopping.afterEpoch(epoch, validation, s.shouldStop);
+    if (stop === 'requested' && s.progress !== 'none') log(`stop requested after epoch ${epoch}`);
+    if (stop) break;
   }
-  if (bestWeights && bestEpoch !== net.epochsDone) {
-    for (const name of MULT_VAE_PARAMS) net.weights[name].set(bestWeights[name]);
+  if (stopping.restoreBest(net.epochsDone)) {
     s.onUpdate?.();
     if (s.progress !== 'none') {
-      log(`restored the weights of epoch ${bestEpoch} (validation ${best.toFixed(4)})`);
+      log(
+        `restored the weights of epoch ${stopping.bestEpoch} (validation ${stopping.best.toFixed(4)})`,
+      );
     }
   }
   return {
     epochs: records,
-    bestEpoch,
-    bestValidation: Number.isFinite(best) ? best : undefined,
-    bestBeta,
-    stoppedEarly,
+    bestEpoch: stopping.bestEpoch,
+    bestValidation: stopping.bestValidation,
+    // beta at the end of the best epoch (the annealing path picks it); without one, where this call started
+    bestBeta: records.find((r) => r.epoch === stopping.bestEpoch)?.beta ?? betaBefore,
+    stoppedEarly: stopping.stoppedEarly,
     seconds: (performance.now() - started) / 1000,
     rows: vectors.rows,
   };

@@ -1,6 +1,4 @@
-import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
-import { Presets, SingleBar } from 'cli-progress';
 import type { Sequences } from '../datasets/sequence-dataset';
 import {
   buildTrainingWindows,
@@ -9,12 +7,15 @@ import {
 } from '../models/sequence-features';
 import type { SequenceEncoder } from '../models/sequence-encoder';
 import { deriveSeed, SeededRandom } from '../util/random';
+import { EpochLoopSettings, runEpochs, TrainerState, TrainingReport } from './epoch-loop';
+import type { EpochProgressMode } from './epoch-progress';
 import { CandidateSampler, nextItemLoss } from './softmax-loss';
+import { targetCounts } from './target-counts';
+
+export type { EpochRecord, TrainerState, TrainingReport } from './epoch-loop';
 
 /** Training settings: all parameters, nothing hard-wired in the loop. */
-export interface TrainingSettings {
-  /** Epochs to run in this call (a loaded model continues from where it was). */
-  readonly epochs: number;
+export interface TrainingSettings extends EpochLoopSettings {
   readonly batchSize: number;
   readonly learningRate: number;
   readonly adamBeta1?: number;
@@ -26,50 +27,11 @@ export interface TrainingSettings {
   /** Subtract log inclusion probability from sampled logits (default true). */
   readonly logQ?: boolean;
   readonly windows?: 'last' | 'all';
-  /** Evaluations without improvement before stopping; 0 = never stop early. */
-  readonly patience: number;
-  /** Validate every n epochs (default 1). */
-  readonly evalEvery?: number;
   readonly seed: number;
-  /** 'bar': a cli-progress bar per epoch on stderr; 'log': one line per epoch; 'none'. */
-  readonly progress?: 'bar' | 'log' | 'none';
-  readonly log?: (line: string) => void;
-  readonly onProgress?: (fraction: number, message: string) => void;
-  /** Checked after every epoch: true stops training as early stopping would (best weights restored). */
-  readonly shouldStop?: () => boolean;
-  /** Early-stopping metric (higher is better), e.g. holdout NDCG@10 through the harness. */
-  readonly validate?: () => number | Promise<number>;
-}
-
-export interface EpochRecord {
-  readonly epoch: number;
-  readonly loss: number;
-  readonly seconds: number;
-  /**
-   * CPU seconds this process spent on the epoch. The wasm and cpu backends run
-   * on one thread, so on a machine shared with other work this is what the
-   * epoch would take alone.
-   */
-  readonly cpuSeconds: number;
-  /** Next-item targets (positions) per second. */
-  readonly examplesPerSecond: number;
-  readonly validation?: number;
-}
-
-export interface TrainingReport {
-  readonly epochs: readonly EpochRecord[];
-  readonly bestEpoch: number;
-  readonly bestValidation?: number;
-  readonly stoppedEarly: boolean;
-  readonly seconds: number;
-  readonly examplesPerEpoch: number;
-  readonly sequencesPerEpoch: number;
-}
-
-/** Optimizer state that survives between calls (continued training). */
-export interface TrainerState {
-  optimizer?: tf.Optimizer;
-  epochsDone: number;
+  /** Default 1 (and at least 1). */
+  readonly evalEvery?: number;
+  /** Default 'bar'. */
+  readonly progress?: EpochProgressMode;
 }
 
 function withContext<T>(where: string, f: () => T): T {
@@ -80,15 +42,6 @@ function withContext<T>(where: string, f: () => T): T {
     error.message = `${where}: ${error.message}`;
     throw error;
   }
-}
-
-function targetCounts(sequences: Sequences, numItems: number): Float64Array {
-  const counts = new Float64Array(numItems);
-  const { offsets, items } = sequences;
-  for (let s = 0; s + 1 < offsets.length; s++) {
-    for (let i = offsets[s] + 1; i < offsets[s + 1]; i++) counts[items[i]]++;
-  }
-  return counts;
 }
 
 /**
@@ -103,7 +56,6 @@ export async function trainSequenceModel(
   settings: TrainingSettings,
   state: TrainerState = { epochsDone: 0 },
 ): Promise<TrainingReport> {
-  const log = settings.log ?? ((line: string) => console.error(line));
   const numItems = encoder.numItems;
   const windows = buildTrainingWindows(sequences, {
     maxLen: encoder.maxLen,
@@ -126,139 +78,52 @@ export async function trainSequenceModel(
   ));
   const variables = encoder.trainableWeights.map((w) => w.read() as tf.Variable);
   const rng = new SeededRandom(deriveSeed(settings.seed, `train/${state.epochsDone}`));
-  const records: EpochRecord[] = [];
-  const evalEvery = Math.max(1, settings.evalEvery ?? 1);
-  let best = -Infinity;
-  let bestEpoch = state.epochsDone;
-  let bestWeights: tf.Tensor[] | undefined;
-  let sinceBest = 0;
-  let stoppedEarly = false;
-  const started = performance.now();
-  const mode = settings.progress ?? 'bar';
 
-  for (let e = 0; e < settings.epochs; e++) {
-    const epoch = state.epochsDone + 1;
-    const batches = makeBatches(windows, settings.batchSize, rng);
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    let lossSum = 0;
-    let seen = 0;
-    const bar =
-      mode === 'bar'
-        ? new SingleBar(
-            {
-              format: `epoch ${epoch} [{bar}] {value}/{total} batches | loss {loss} | {speed} ex/s | {duration_formatted} | ETA {eta_formatted}`,
-              stream: process.stderr,
-              hideCursor: true,
-              etaBuffer: 30,
+  /** One Adam step on batch `b` (window indices): next-item softmax at every target position. */
+  async function step(epoch: number, b: number, windowIds: Int32Array) {
+    const batch = encodeTrainingBatch(windows, windowIds);
+    const pool = sampler?.pool(batch.targets, rng);
+    if (pool && !useLogQ) (pool as { logInclusion?: Float32Array }).logInclusion = undefined;
+    const loss = withContext(`epoch ${epoch} batch ${b} (${batch.rows}x${batch.length})`, () =>
+      tf.tidy(
+        (): tf.Scalar =>
+          optimizer.minimize(
+            () => {
+              const ids = tf.tensor2d(batch.ids, [batch.rows, batch.length], 'int32');
+              const hidden = encoder.apply(ids, { training: true }) as tf.Tensor3D;
+              const flat = tf.reshape(hidden, [batch.rows * batch.length, encoder.hiddenSize]);
+              const picked = tf.gather(flat, tf.tensor1d(batch.positions, 'int32')) as tf.Tensor2D;
+              return nextItemLoss(picked, encoder.itemTable() as tf.Tensor2D, batch.targets, pool);
             },
-            Presets.shades_classic,
-          )
-        : undefined;
-    bar?.start(batches.length, 0, { loss: '-', speed: '-' });
-    for (let b = 0; b < batches.length; b++) {
-      const batch = encodeTrainingBatch(windows, batches[b]);
-      const pool = sampler?.pool(batch.targets, rng);
-      if (pool && !useLogQ) (pool as { logInclusion?: Float32Array }).logInclusion = undefined;
-      const loss = withContext(`epoch ${epoch} batch ${b} (${batch.rows}x${batch.length})`, () =>
-        tf.tidy(
-          (): tf.Scalar =>
-            optimizer.minimize(
-              () => {
-                const ids = tf.tensor2d(batch.ids, [batch.rows, batch.length], 'int32');
-                const hidden = encoder.apply(ids, { training: true }) as tf.Tensor3D;
-                const flat = tf.reshape(hidden, [batch.rows * batch.length, encoder.hiddenSize]);
-                const picked = tf.gather(
-                  flat,
-                  tf.tensor1d(batch.positions, 'int32'),
-                ) as tf.Tensor2D;
-                return nextItemLoss(
-                  picked,
-                  encoder.itemTable() as tf.Tensor2D,
-                  batch.targets,
-                  pool,
-                );
-              },
-              true,
-              variables,
-            ) as tf.Scalar,
-        ),
-      );
-      const value = (await loss.data())[0];
-      loss.dispose();
-      if (!Number.isFinite(value))
-        throw new Error(`training diverged: loss ${value} at epoch ${epoch} batch ${b}`);
-      lossSum += value * batch.targets.length;
-      seen += batch.targets.length;
-      const elapsed = (performance.now() - t0) / 1000;
-      bar?.update(b + 1, {
-        loss: (lossSum / seen).toFixed(4),
-        speed: Math.round(seen / Math.max(elapsed, 1e-9)).toString(),
-      });
-      settings.onProgress?.(
-        (e + (b + 1) / batches.length) / settings.epochs,
-        `epoch ${epoch} loss ${(lossSum / seen).toFixed(4)} ${Math.round(seen / Math.max(elapsed, 1e-9))} ex/s`,
-      );
-    }
-    bar?.stop();
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    state.epochsDone = epoch;
-    let validation: number | undefined;
-    if (settings.validate && ((e + 1) % evalEvery === 0 || e + 1 === settings.epochs)) {
-      validation = await settings.validate();
-    }
-    const record: EpochRecord = {
-      epoch,
-      loss: lossSum / Math.max(1, seen),
-      seconds,
-      cpuSeconds,
-      examplesPerSecond: seen / seconds,
-      validation,
-    };
-    records.push(record);
-    if (mode !== 'none') {
-      log(
-        `epoch ${epoch}: loss ${record.loss.toFixed(4)}, ${seconds.toFixed(1)} s ` +
-          `(${cpuSeconds.toFixed(1)} s CPU), ` +
-          `${Math.round(record.examplesPerSecond)} ex/s` +
-          (validation !== undefined ? `, validation ${validation.toFixed(4)}` : ''),
-      );
-    }
-    if (validation !== undefined) {
-      if (validation > best) {
-        best = validation;
-        bestEpoch = epoch;
-        sinceBest = 0;
-        bestWeights?.forEach((t) => t.dispose());
-        bestWeights = variables.map((v) => tf.clone(v));
-      } else if (settings.patience > 0 && ++sinceBest >= settings.patience) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    if (settings.shouldStop?.()) {
-      stoppedEarly = true;
-      if (mode !== 'none') log(`stop requested after epoch ${epoch}`);
-      break;
-    }
+            true,
+            variables,
+          ) as tf.Scalar,
+      ),
+    );
+    const value = (await loss.data())[0];
+    loss.dispose();
+    return { loss: value, examples: batch.targets.length };
   }
-  if (bestWeights) {
-    if (bestEpoch !== state.epochsDone) {
-      variables.forEach((v, i) => v.assign(bestWeights![i]));
-      if (mode !== 'none')
-        log(`restored the weights of epoch ${bestEpoch} (validation ${best.toFixed(4)})`);
-    }
-    bestWeights.forEach((t) => t.dispose());
-  }
-  return {
-    epochs: records,
-    bestEpoch,
-    bestValidation: Number.isFinite(best) ? best : undefined,
-    stoppedEarly,
-    seconds: (performance.now() - started) / 1000,
+
+  return runEpochs({
+    settings: {
+      ...settings,
+      evalEvery: Math.max(1, settings.evalEvery ?? 1),
+      progress: settings.progress ?? 'bar',
+    },
+    text: {
+      barFormat: (epoch) =>
+        `epoch ${epoch} [{bar}] {value}/{total} batches | loss {loss} | {speed} ex/s | {duration_formatted} | ETA {eta_formatted}`,
+      progressMessage: (epoch, loss, speed) => `epoch ${epoch} loss ${loss} ${speed} ex/s`,
+      logStopRequest: true,
+    },
+    state,
+    variables,
+    epochBatches: (epoch) => {
+      const batches = makeBatches(windows, settings.batchSize, rng);
+      return { count: batches.length, step: (b) => step(epoch, b, batches[b]) };
+    },
     examplesPerEpoch: windows.targets,
     sequencesPerEpoch: windows.offsets.length - 1,
-  };
+  });
 }

@@ -1,9 +1,14 @@
-import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
-import { Presets, SingleBar } from 'cli-progress';
 import type { Sequences } from '../../datasets/sequence-dataset';
-import type { EpochRecord, TrainingReport } from '../../training/sequence-trainer';
+import {
+  EpochLoopSettings,
+  runEpochs,
+  TrainerState,
+  TrainingReport,
+} from '../../training/epoch-loop';
+import type { EpochProgressMode } from '../../training/epoch-progress';
 import { CandidateSampler, scoredSoftmaxCrossEntropy } from '../../training/softmax-loss';
+import { targetCounts } from '../../training/target-counts';
 import { deriveSeed, SeededRandom } from '../../util/random';
 import {
   buildExamples,
@@ -13,8 +18,7 @@ import {
 } from './two-tower.batches';
 import type { TwoTowerNetwork } from './two-tower.model';
 
-export interface TwoTowerTrainingSettings {
-  readonly epochs: number;
+export interface TwoTowerTrainingSettings extends EpochLoopSettings {
   readonly batchSize: number;
   readonly learningRate: number;
   /** 0 (or >= items): full softmax; else in-batch targets + this many sampled negatives. */
@@ -30,30 +34,14 @@ export interface TwoTowerTrainingSettings {
   readonly historyDropout: number;
   /** Items of a prefix the derived interest looks at (>= the id window). */
   readonly interestWindow: number;
-  readonly patience: number;
+  /** Required, and used as given (the sequence trainer defaults it and raises it to at least 1). */
   readonly evalEvery: number;
   readonly seed: number;
-  readonly progress: 'bar' | 'log' | 'none';
-  readonly log?: (line: string) => void;
-  readonly onProgress?: (fraction: number, message: string) => void;
-  readonly shouldStop?: () => boolean;
-  /** Early-stopping metric (higher is better), through the harness. */
-  readonly validate?: () => number | Promise<number>;
+  readonly progress: EpochProgressMode;
 }
 
-export interface TwoTowerTrainerState {
-  optimizer?: tf.Optimizer;
-  epochsDone: number;
-}
-
-function targetCounts(sequences: Sequences, numItems: number): Float64Array {
-  const counts = new Float64Array(numItems);
-  const { offsets, items } = sequences;
-  for (let s = 0; s + 1 < offsets.length; s++) {
-    for (let i = offsets[s] + 1; i < offsets[s + 1]; i++) counts[items[i]]++;
-  }
-  return counts;
-}
+/** The optimizer (Adam, kept between calls) and the epoch count, as for the sequence trainer. */
+export type TwoTowerTrainerState = TrainerState;
 
 function keepMask(
   count: number,
@@ -265,123 +253,49 @@ export async function trainTwoTower(
   settings: TwoTowerTrainingSettings,
   state: TwoTowerTrainerState,
 ): Promise<TrainingReport> {
-  const log = settings.log ?? ((line: string) => console.error(line));
   const numItems = net.config.numItems;
   const examples = buildExamples(sequences);
   if (examples.targetAt.length === 0) throw new Error('two-tower: no sequence has two items');
   const rng = new SeededRandom(deriveSeed(settings.seed, `two-tower/train/${state.epochsDone}`));
-  const step = stepContext(net, settings, targetCounts(sequences, numItems), state, rng);
-  const variables = net.trainable;
+  const ctx = stepContext(net, settings, targetCounts(sequences, numItems), state, rng);
   const window = Math.max(settings.interestWindow, encoder.maxLen);
-  const records: EpochRecord[] = [];
-  let best = -Infinity;
-  let bestEpoch = state.epochsDone;
-  let bestWeights: tf.Tensor[] | undefined;
-  let sinceBest = 0;
-  let stoppedEarly = false;
-  const started = performance.now();
   const { items } = sequences;
 
-  for (let e = 0; e < settings.epochs; e++) {
-    const epoch = state.epochsDone + 1;
-    const batches = makeExampleBatches(examples, settings.batchSize, encoder.maxLen, rng);
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    let lossSum = 0;
-    let seen = 0;
-    const bar =
-      settings.progress === 'bar'
-        ? new SingleBar(
-            {
-              format: `two-tower epoch ${epoch} [{bar}] {value}/{total} | loss {loss} | {duration_formatted} | ETA {eta_formatted}`,
-              stream: process.stderr,
-              hideCursor: true,
-              etaBuffer: 30,
-            },
-            Presets.shades_classic,
-          )
-        : undefined;
-    bar?.start(batches.length, 0, { loss: '-' });
-    for (let bi = 0; bi < batches.length; bi++) {
-      const batch = batches[bi];
-      const histories: Int32Array[] = [];
-      const targets = new Int32Array(batch.length);
-      for (let r = 0; r < batch.length; r++) {
-        const t = examples.targetAt[batch[r]];
-        histories.push(items.subarray(Math.max(examples.sequenceStart[batch[r]], t - window), t));
-        targets[r] = items[t];
-      }
-      const value = await twoTowerStep(net, encoder, itemSlots, histories, targets, step);
-      if (!Number.isFinite(value)) {
-        throw new Error(`two-tower training diverged: loss ${value} at epoch ${epoch} batch ${bi}`);
-      }
-      lossSum += value * batch.length;
-      seen += batch.length;
-      bar?.update(bi + 1, { loss: (lossSum / seen).toFixed(4) });
-      settings.onProgress?.(
-        (e + (bi + 1) / batches.length) / settings.epochs,
-        `epoch ${epoch} loss ${(lossSum / seen).toFixed(4)}`,
-      );
+  /** Each example's history (up to `window` items before its target) and target. */
+  function pairs(batch: Int32Array): { histories: Int32Array[]; targets: Int32Array } {
+    const histories: Int32Array[] = [];
+    const targets = new Int32Array(batch.length);
+    for (let r = 0; r < batch.length; r++) {
+      const t = examples.targetAt[batch[r]];
+      histories.push(items.subarray(Math.max(examples.sequenceStart[batch[r]], t - window), t));
+      targets[r] = items[t];
     }
-    bar?.stop();
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    state.epochsDone = epoch;
-    const validation =
-      settings.validate && ((e + 1) % settings.evalEvery === 0 || e + 1 === settings.epochs)
-        ? await settings.validate()
-        : undefined;
-    const record: EpochRecord = {
-      epoch,
-      loss: lossSum / seen,
-      seconds,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      examplesPerSecond: seen / seconds,
-      validation,
-    };
-    records.push(record);
-    if (settings.progress !== 'none') {
-      log(
-        `two-tower epoch ${epoch}: loss ${record.loss.toFixed(4)}, ${seconds.toFixed(1)} s ` +
-          `(${record.cpuSeconds.toFixed(1)} s CPU), ${Math.round(record.examplesPerSecond)} ex/s` +
-          (validation !== undefined ? `, validation ${validation.toFixed(4)}` : ''),
-      );
-    }
-    if (validation !== undefined) {
-      if (validation > best) {
-        best = validation;
-        bestEpoch = epoch;
-        sinceBest = 0;
-        bestWeights?.forEach((t) => t.dispose());
-        bestWeights = variables.map((v) => tf.clone(v));
-      } else if (settings.patience > 0 && ++sinceBest >= settings.patience) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    if (settings.shouldStop?.()) {
-      stoppedEarly = true;
-      break;
-    }
+    return { histories, targets };
   }
-  if (bestWeights) {
-    if (bestEpoch !== state.epochsDone) {
-      variables.forEach((v, i) => v.assign(bestWeights![i]));
-      if (settings.progress !== 'none') {
-        log(
-          `two-tower: restored the weights of epoch ${bestEpoch} (validation ${best.toFixed(4)})`,
-        );
-      }
-    }
-    bestWeights.forEach((t) => t.dispose());
-  }
-  return {
-    epochs: records,
-    bestEpoch,
-    bestValidation: Number.isFinite(best) ? best : undefined,
-    stoppedEarly,
-    seconds: (performance.now() - started) / 1000,
+
+  return runEpochs({
+    settings,
+    text: {
+      label: 'two-tower',
+      barFormat: (epoch) =>
+        `two-tower epoch ${epoch} [{bar}] {value}/{total} | loss {loss} | {duration_formatted} | ETA {eta_formatted}`,
+      progressMessage: (epoch, loss) => `epoch ${epoch} loss ${loss}`,
+      logStopRequest: false,
+    },
+    state,
+    variables: net.trainable,
+    epochBatches: () => {
+      const batches = makeExampleBatches(examples, settings.batchSize, encoder.maxLen, rng);
+      return {
+        count: batches.length,
+        step: async (b) => {
+          const { histories, targets } = pairs(batches[b]);
+          const loss = await twoTowerStep(net, encoder, itemSlots, histories, targets, ctx);
+          return { loss, examples: batches[b].length };
+        },
+      };
+    },
     examplesPerEpoch: examples.targetAt.length,
     sequencesPerEpoch: sequences.offsets.length - 1,
-  };
+  });
 }
