@@ -10,8 +10,9 @@ import { SEQUENCE_MODEL_DEFAULTS, SequenceRecommender } from './sequence.recomme
  * uniform negatives plus the batch's targets, logQ-corrected; small catalogues
  * (tests, small shops) get the full softmax. Sessions: short windows, every
  * transition kept ('all'), larger batches (per-step overhead dominates).
- * GRU4Rec on users adds its input to its output (inputSkip): Beauty holdout
- * NDCG@10 peaked at 0.0571 with it against 0.0460 without.
+ * GRU4Rec adds its input to its output (inputSkip): Beauty holdout NDCG@10
+ * peaked at 0.0571 with it against 0.0460 without; Diginetica holdout MRR@10
+ * (20 epochs, early stopping) at 0.1568 against 0.1435.
  */
 function sequenceDefaults(kind: 'sasrec' | 'gru4rec', c: ModelContext): Params {
   const sessions = c.kind === 'sessions';
@@ -22,7 +23,7 @@ function sequenceDefaults(kind: 'sasrec' | 'gru4rec', c: ModelContext): Params {
     batchSize: sessions ? 512 : 128,
     dropout: kind === 'sasrec' && !sessions ? 0.3 : 0.2,
     negatives: c.numItems > 8192 ? 4096 : 0,
-    ...(kind === 'gru4rec' && !sessions && { inputSkip: true }),
+    ...(kind === 'gru4rec' && { inputSkip: true }),
   };
 }
 
