@@ -7,6 +7,7 @@ import {
   MetricsAtK,
   rankAgainstAll,
   rankAgainstCandidates,
+  type RankCounts,
 } from './metrics';
 import type { EvaluationSplit } from './protocols';
 import type { Recommender } from './recommender';
@@ -60,6 +61,15 @@ function summarize(latencies: Float64Array): LatencySummary {
   return { medianMs: at(0.5), p90Ms: at(0.9), meanMs: sum / sorted.length };
 }
 
+/** How case `c`'s target fares in `scores`: against its candidates, or every item but its masked ones. */
+export function rankCase(split: EvaluationSplit, scores: Float32Array, c: number): RankCounts {
+  const { targets, masks, candidates } = split.cases;
+  const target = targets[c];
+  return candidates
+    ? rankAgainstCandidates(scores, target, sequenceAt(candidates, c))
+    : rankAgainstAll(scores, target, masks ? sequenceAt(masks, c) : undefined, split.numItems);
+}
+
 /**
  * Scores every case of a split with an already fitted model and accumulates
  * the expected metrics. Masking and candidate lists come from the split; the
@@ -71,7 +81,7 @@ export function scoreSplit(
   options: ScoreOptions = {},
 ): ScoredSplit {
   const started = performance.now();
-  const { histories, targets, masks, candidates } = split.cases;
+  const { histories } = split.cases;
   const numItems = split.numItems;
   const total = sequenceCount(histories);
   const picked = selectCases(total, options.maxCases, options.seed ?? 0);
@@ -81,14 +91,7 @@ export function scoreSplit(
   const out = new Float32Array(numItems * batchSize);
   const progressEvery = Math.max(1, Math.floor(picked.length / 200));
 
-  const rank = (scores: Float32Array, c: number): void => {
-    const target = targets[c];
-    acc.add(
-      candidates
-        ? rankAgainstCandidates(scores, target, sequenceAt(candidates, c))
-        : rankAgainstAll(scores, target, masks ? sequenceAt(masks, c) : undefined, numItems),
-    );
-  };
+  const rank = (scores: Float32Array, c: number): void => acc.add(rankCase(split, scores, c));
 
   for (let start = 0; start < picked.length; start += batchSize) {
     const end = Math.min(picked.length, start + batchSize);

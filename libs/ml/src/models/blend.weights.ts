@@ -1,12 +1,10 @@
 import { sequenceAt, sequenceCount } from '../datasets/sequence-dataset';
-import { selectCases } from '../evaluation/harness';
+import { rankCase, selectCases } from '../evaluation/harness';
 import {
   MetricAccumulator,
   type MetricsAtK,
   metricValue,
   parseMetricKey,
-  rankAgainstAll,
-  rankAgainstCandidates,
 } from '../evaluation/metrics';
 import type { EvaluationSplit } from '../evaluation/protocols';
 import type { Recommender } from '../evaluation/recommender';
@@ -135,7 +133,7 @@ export function scoreWeights(
   weights: readonly number[],
   options: ScoreWeightsOptions,
 ): WeightScores[] {
-  const { histories, targets, masks, candidates } = split.cases;
+  const { histories } = split.cases;
   const numItems = split.numItems;
   const picked = selectCases(sequenceCount(histories), options.maxCases, options.seed ?? 0);
   const accumulators = weights.map(() => new MetricAccumulator(options.ks));
@@ -163,12 +161,7 @@ export function scoreWeights(
           blended.set(firstRow);
           blendScores(blended, secondRow, weight, options.mixing);
         }
-        const target = targets[c]!;
-        accumulators[w]!.add(
-          candidates
-            ? rankAgainstCandidates(row, target, sequenceAt(candidates, c))
-            : rankAgainstAll(row, target, masks ? sequenceAt(masks, c) : undefined, numItems),
-        );
+        accumulators[w]!.add(rankCase(split, row, c));
       });
     });
   }
