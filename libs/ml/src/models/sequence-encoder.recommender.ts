@@ -83,14 +83,13 @@ export abstract class SequenceEncoderRecommender<
     return encoder.maxLen;
   }
 
-  /** Whether `fit` carves an early-stopping holdout from the training data. */
-  protected carvesHoldout(): boolean {
-    return this.params.validationSequences > 0;
-  }
-
-  /** Prefix of fit's error for a loaded model with another item count. */
-  protected get itemCountErrorPrefix(): string {
-    return `${this.name}: `;
+  /**
+   * Whether `fit` carves an early-stopping holdout from the training data:
+   * not with `validationSequences` 0, nor with a negative patience (every
+   * sequence trains, nothing validates).
+   */
+  private carvesHoldout(): boolean {
+    return this.params.validationSequences > 0 && this.params.patience >= 0;
   }
 
   get notes(): readonly string[] {
@@ -113,7 +112,7 @@ export abstract class SequenceEncoderRecommender<
     const seed = options.seed ?? p.seed;
     if (this.network && this.network.encoder.numItems !== train.numItems) {
       throw new Error(
-        `${this.itemCountErrorPrefix}loaded model has ${this.network.encoder.numItems} items, training data ${train.numItems}`,
+        `${this.name}: loaded model has ${this.network.encoder.numItems} items, training data ${train.numItems}`,
       );
     }
     this.network ??= this.build(train.numItems, seed);

@@ -21,6 +21,7 @@ import {
   encodeTrainingBatch,
   makeBatches,
 } from './sequence-features';
+import { CaserRecommender } from './caser.recommender';
 import { SequenceModelKind, SequenceRecommender } from './sequence.recommender';
 
 jest.setTimeout(120000);
@@ -271,4 +272,49 @@ describe('through runEvaluation (what `pulse evaluate --model sasrec|gru4rec` ru
 
 afterAll(() => {
   expect(tf.memory().numTensors).toBeLessThan(1000);
+});
+
+describe('what SASRec, GRU4Rec and Caser share (SequenceEncoderRecommender)', () => {
+  const train = trainingData(patternSequences(200, 3));
+  const models = (patience: number) => [
+    new SequenceRecommender('sasrec', { ...small, epochs: 1, validationSequences: 40, patience }),
+    new CaserRecommender({
+      hiddenSize: 16,
+      maxLen: 8,
+      batchSize: 64,
+      epochs: 1,
+      validationSequences: 40,
+      patience,
+      progress: 'none',
+      seed: 5,
+    }),
+  ];
+
+  it('validates on a carved holdout, unless patience is negative: then every sequence trains', async () => {
+    for (const [patience, validates] of [
+      [0, true],
+      [-1, false],
+    ] as const) {
+      for (const model of models(patience)) {
+        await model.fit(train, { seed: 5 });
+        expect([model.name, model.report!.epochs[0]!.validation !== undefined]).toEqual([
+          model.name,
+          validates,
+        ]);
+        model.dispose();
+      }
+    }
+  });
+
+  it('refuses to train a fitted model on data with another item count, naming the model', async () => {
+    for (const model of models(0)) {
+      await model.fit(train, { seed: 5 });
+      await expect(model.fit({ ...train, numItems: NUM_ITEMS + 1 }, { seed: 5 })).rejects.toThrow(
+        new RegExp(
+          `^${model.name}: loaded model has ${NUM_ITEMS} items, training data ${NUM_ITEMS + 1}$`,
+        ),
+      );
+      model.dispose();
+    }
+  });
 });

@@ -123,16 +123,6 @@ export class SequenceRecommender extends SequenceEncoderRecommender<
     });
   }
 
-  /** A negative patience also skips the holdout: every sequence trains, nothing validates. */
-  protected override carvesHoldout(): boolean {
-    return super.carvesHoldout() && this.params.patience >= 0;
-  }
-
-  /** This error never named the model here; kept as it was. */
-  protected override get itemCountErrorPrefix(): string {
-    return '';
-  }
-
   protected fitNotes({ backend, report: r, holdout, numItems }: FitSummary): string[] {
     const p = this.params;
     const avg = epochAverages(r.epochs);
